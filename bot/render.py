@@ -1,0 +1,92 @@
+"""Plain-text and JSON renderings of the engine's results, shared by the CLI and REPL."""
+from __future__ import annotations
+
+from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo
+
+NOT_FOUND = "The article doesn't say."
+
+
+def citation_to_json(citation: Citation) -> dict:
+    row = {
+        "doc": citation.doc,
+        "title": citation.title,
+        "ref": citation.ref,
+        "sentence": citation.sentence,
+        "start": citation.start,
+        "end": citation.end,
+        "score": citation.score,
+    }
+    if citation.url:
+        row["url"] = citation.url
+    if citation.date:
+        row["date"] = citation.date
+    return row
+
+
+def answer_to_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "answer": answer.answer,
+        "attribution": answer.attribution,
+        "citations": [citation_to_json(c) for c in answer.citations],
+    }
+
+
+def check_to_json(check: ClaimCheck) -> dict:
+    return {
+        "claim": check.claim,
+        "verdict": check.verdict.value,
+        "evidence": [citation_to_json(c) for c in check.evidence],
+        "explanation": check.explanation,
+    }
+
+
+def error_to_json(key: str, text: str, message: str) -> dict:
+    return {key: text, "error": message}
+
+
+def _citation_line(number: int, citation: Citation, several_docs: bool) -> str:
+    where = f"{citation.doc}:{citation.ref}" if several_docs else citation.ref
+    return f"[{number}] ({where}) {citation.sentence}"
+
+
+def answer_to_text(answer: Answer, several_docs: bool = False) -> str:
+    lines = []
+    if answer.found:
+        if answer.answer:
+            said = f" (according to {answer.attribution})" if answer.attribution else ""
+            lines.append(f"Answer: {answer.answer}{said}")
+        lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(answer.citations, 1))
+    else:
+        lines.append(NOT_FOUND)
+        if answer.citations:
+            lines.append("Related sentences (not an answer):")
+            lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(answer.citations, 1))
+    return "\n".join(lines)
+
+
+def check_to_text(check: ClaimCheck, several_docs: bool = False) -> str:
+    lines = [f"Verdict: {check.verdict.value.replace('_', ' ')}: {check.explanation}"]
+    lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(check.evidence, 1))
+    return "\n".join(lines)
+
+
+def context_to_text(context: Context) -> str:
+    lines = [f"{context.title}:"]
+    lines.extend(f"  ({c.ref}) {c.sentence}" for c in context.before)
+    lines.append(f"> ({context.target.ref}) {context.target.sentence}")
+    lines.extend(f"  ({c.ref}) {c.sentence}" for c in context.after)
+    return "\n".join(lines)
+
+
+def sources_to_text(sources: list[SourceInfo]) -> str:
+    lines = []
+    for source in sources:
+        line = f"{source.doc}: {source.title} ({source.sentences} sentences)"
+        if source.byline:
+            line += f"\n  {source.byline}"
+        if source.url:
+            line += f"\n  {source.url}"
+        lines.append(line)
+    return "\n".join(lines)

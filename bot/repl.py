@@ -1,0 +1,76 @@
+"""An interactive loop over the engine: questions, `:check`, `:context`, `:source`, `:k`."""
+from __future__ import annotations
+
+from typing import Callable
+
+from retrieval import MAX_K, Engine, FactbotError
+
+from . import render
+
+HELP = """Type a question, or:
+  :check CLAIM    check a claim against the article
+  :context REF    a sentence with its neighbours (REF as shown in brackets, e.g. 5.1)
+  :source         the loaded articles
+  :k N            how many sentences to cite (1-%d)
+  :help           this text
+  :quit           leave (Ctrl-D works too)""" % MAX_K
+
+
+class Repl:
+    """Reads lines with `read(prompt)` (raising EOFError at the end) and writes with `write`."""
+
+    def __init__(self, engine: Engine, read: Callable[[str], str], write: Callable[[str], None], k: int = 3):
+        self.engine = engine
+        self.read = read
+        self.write = write
+        self.k = k
+        self._several = len(engine.corpus.articles) > 1
+
+    def run(self) -> None:
+        self.write("factbot: ask about the article (:help for commands, :quit to leave)")
+        while True:
+            try:
+                line = self.read("factbot> ")
+            except (EOFError, KeyboardInterrupt):
+                self.write("")
+                return
+            if self.handle(line.strip()) is False:
+                return
+
+    def handle(self, line: str) -> bool:
+        """Handle one line; False means leave."""
+        if not line:
+            return True
+        command, _, rest = line.partition(" ")
+        try:
+            if command in (":quit", ":q", ":exit"):
+                return False
+            if command == ":help":
+                self.write(HELP)
+            elif command == ":k":
+                self._set_k(rest)
+            elif command == ":source":
+                self.write(render.sources_to_text(self.engine.sources()))
+            elif command == ":context":
+                self.write(render.context_to_text(self.engine.context(rest)))
+            elif command == ":check":
+                self.write(render.check_to_text(self.engine.check(rest, self.k), self._several))
+            elif command.startswith(":"):
+                self.write(f"unknown command {command}; :help lists them")
+            else:
+                self.write(render.answer_to_text(self.engine.ask(line, self.k), self._several))
+        except FactbotError as error:
+            self.write(f"error: {error}")
+        return True
+
+    def _set_k(self, value: str) -> None:
+        try:
+            k = int(value)
+        except ValueError:
+            self.write(f"usage: :k N, with N from 1 to {MAX_K}")
+            return
+        if not 1 <= k <= MAX_K:
+            self.write(f"usage: :k N, with N from 1 to {MAX_K}")
+            return
+        self.k = k
+        self.write(f"citing {k} sentence{'s' if k > 1 else ''}")

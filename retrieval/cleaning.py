@@ -1,0 +1,152 @@
+"""General rules that turn a scraped news page into its title, byline and body paragraphs.
+
+Nothing here knows any particular article. The rules:
+- a paragraph is a line; hard-wrapped lines (no closing punctuation, next line lower case)
+  are joined back into one;
+- the title is the first paragraph when it is short and does not end a sentence;
+- the standfirst is a short paragraph right after the title;
+- the byline is a "By ..." line or an author bio ("NAME is a ... reporter at ...");
+  bios are kept as body text, since readers ask who wrote a piece;
+- site prompts (subscribe, comment, share, sign in, newsletter ...) are dropped, and a
+  teaser heading ("More from ...", "Related", "Recommended", "Read more", "Most popular")
+  is dropped with everything after it;
+- exact and near-duplicate paragraphs (the repeated lead or photo caption) keep one copy:
+  the longest, at the place of the first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold
+
+_PROMPT = re.compile(
+    r"\b(subscribe|subscriber|subscription|sign up|sign in|log in|newsletter|"
+    r"join the conversation|comment guidelines|commenting|you are commenting|not your account|"
+    r"share this|share on|follow us|click here|advertisement|all rights reserved|"
+    r"cookie|privacy policy|terms of (use|service)|download the app)\b"
+)
+_TEASER = re.compile(
+    r"^(more from\b|related( articles| stories| coverage| content)?:?$|recommended( for you)?:?$|"
+    r"read more\b|read next\b|most (popular|read)\b|you (may|might) also like|trending( now)?:?$|"
+    r"further reading:?$|see also:?$)"
+)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+", re.IGNORECASE)
+_BIO = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'.-]+\s){1,3}?[A-Z][\w'-]+) (?:is|was) (?:a|an|the)\b[^.]{0,160}?\b"
+    r"(reporter|correspondent|editor|writer|columnist|journalist|contributor|analyst|"
+    r"author|producer|fellow|critic|editor-at-large)s?\b"
+)
+_AUTHOR_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_SENTENCE_END = (".", "!", "?", "\u201d", '"', ":", ";")
+_TITLE_MAX = 200
+_STANDFIRST_MAX = 300
+_PROMPT_MAX = 200
+_NEAR_DUPLICATE = 0.8
+_CONTAINED = 0.9
+_CONTAINED_MIN_WORDS = 8
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    title: str | None
+    standfirst: str | None
+    byline: str | None
+    authors: tuple[str, ...]
+    paragraphs: tuple[tuple[int, int], ...]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """One span a line, with hard-wrapped lines joined and blanks stripped."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        if spans and _is_wrapped(text, spans[-1], start):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _is_wrapped(text: str, previous: tuple[int, int], start: int) -> bool:
+    between = text[previous[1]:start]
+    return (
+        between.count("\n") == 1
+        and not text[previous[1] - 1] in ".!?:;\"'\u201d\u2019)"
+        and text[start].islower()
+    )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", fold(text)))
+
+
+def _is_near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return a == b
+    shared = len(a & b)
+    if shared / len(a | b) >= _NEAR_DUPLICATE:
+        return True
+    smaller = min(len(a), len(b))
+    return smaller >= _CONTAINED_MIN_WORDS and shared / smaller >= _CONTAINED
+
+
+def _authors_from(line: str) -> tuple[str, ...]:
+    names = re.sub(r"^by\s+", "", line.strip(), flags=re.IGNORECASE)
+    names = re.split(r"\s*[|\u2022]\s*|\s+-\s+", names)[0]
+    return tuple(n.strip(" .") for n in _AUTHOR_SPLIT.split(names) if n.strip(" ."))
+
+
+def clean_page(text: str, has_title: bool = False) -> CleanedPage:
+    """Find the title, standfirst and byline of a page and the paragraphs worth indexing.
+
+    `has_title` says the title is known from elsewhere (a collection's field), so the first
+    paragraph is body text unless it repeats that title."""
+    spans = paragraph_spans(text)
+    title = standfirst = byline = None
+    authors: list[str] = []
+    body_start = 0
+    if spans and not has_title:
+        first = text[spans[0][0]:spans[0][1]]
+        if len(first) <= _TITLE_MAX and not first.endswith(_SENTENCE_END[:3]):
+            title = first
+            body_start = 1
+            if len(spans) > 2:
+                second = text[spans[1][0]:spans[1][1]]
+                if len(second) <= _STANDFIRST_MAX and not _BYLINE.match(second):
+                    standfirst = second
+
+    kept: list[tuple[int, int]] = []
+    kept_words: list[frozenset[str]] = []
+    for start, end in spans[body_start:]:
+        paragraph = text[start:end]
+        folded = fold(paragraph)
+        if _TEASER.match(folded) and len(paragraph) <= _PROMPT_MAX:
+            break
+        if _BYLINE.match(paragraph) and len(paragraph) <= _PROMPT_MAX:
+            byline = byline or paragraph
+            authors.extend(a for a in _authors_from(paragraph) if a not in authors)
+            continue
+        if len(paragraph) <= _PROMPT_MAX and _PROMPT.search(folded):
+            continue
+        if title is not None and folded == fold(title):
+            continue
+        bio = _BIO.match(paragraph)
+        if bio and bio.group("name") not in authors:
+            authors.append(bio.group("name"))
+            byline = byline or paragraph
+        words = _words(paragraph)
+        twin = next((i for i, w in enumerate(kept_words) if _is_near_duplicate(w, words)), None)
+        if twin is None:
+            kept.append((start, end))
+            kept_words.append(words)
+        elif end - start > kept[twin][1] - kept[twin][0]:
+            kept[twin] = (start, end)
+            kept_words[twin] = words
+    return CleanedPage(title, standfirst, byline, tuple(authors), tuple(kept))
