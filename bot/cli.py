@@ -6,6 +6,7 @@ This module never imports discord, so the CLI starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Callable, TextIO
@@ -32,6 +33,13 @@ def _add_corpus(parser: argparse.ArgumentParser) -> None:
                         help="article files, folders or .jsonl(.gz) collections (default: the bundled article)")
 
 
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    _add_corpus(source)
+    source.add_argument("--index", metavar="DIR",
+                        help="a saved index (made by `factbot index build`) instead of --corpus")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="factbot", description="Cited answers from news articles.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -42,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", metavar="QUESTION")
     ask.add_argument("--k", type=_k, default=DEFAULT_K, help=f"sentences to cite, 1-{MAX_K} (default {DEFAULT_K})")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    _add_corpus(ask)
+    _add_source(ask)
 
     check = commands.add_parser("check", help="check a claim against the article",
                                 description="Check a claim against the article. "
@@ -50,15 +58,35 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("claim", metavar="CLAIM")
     check.add_argument("--k", type=_k, default=DEFAULT_K, help=f"evidence sentences, 1-{MAX_K} (default {DEFAULT_K})")
     check.add_argument("--json", action="store_true", help="one JSON object per claim")
-    _add_corpus(check)
+    _add_source(check)
 
     repl = commands.add_parser("repl", help="ask questions interactively")
     repl.add_argument("--k", type=_k, default=DEFAULT_K, help=f"sentences to cite, 1-{MAX_K}")
-    _add_corpus(repl)
+    _add_source(repl)
+
+    index = commands.add_parser("index", help="save an index of a corpus, for --index",
+                                description="Build a corpus's index once and save it to a folder; "
+                                            "--index DIR then loads it in about a second.")
+    index_commands = index.add_subparsers(dest="index_command", metavar="COMMAND", required=True)
+    build = index_commands.add_parser("build", help="index articles into a folder",
+                                      description="Index the articles at CORPUS (files, folders or "
+                                                  ".jsonl(.gz) collections) into the folder DIR, "
+                                                  "replacing an index saved there.")
+    build.add_argument("corpus", nargs="+", metavar="CORPUS")
+    build.add_argument("-o", "--output", required=True, metavar="DIR", help="the index folder to write")
+
+    discord = commands.add_parser("discord", help="run the Discord bot (settings from .env; see .env.example)",
+                                  description="Run the Discord bot. Settings come from the environment "
+                                              "and .env; .env.example documents them.")
+    discord.add_argument("--sync", action="store_true",
+                         help="publish the slash commands globally at start (can take an hour to show)")
+    _add_corpus(discord)
     return parser
 
 
 def _engine(args: argparse.Namespace) -> Engine:
+    if getattr(args, "index", None):
+        return Engine.from_index(args.index)
     return Engine.from_paths(args.corpus)
 
 
@@ -121,6 +149,11 @@ def _run_check(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _run_discord(args: argparse.Namespace, err: TextIO) -> int:
+    from .discord_bot import run as run_discord
+    return run_discord(corpus=args.corpus, sync=args.sync, stderr=err)
+
+
 def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     from .repl import Repl
     try:
@@ -131,7 +164,14 @@ def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     return EXIT_OK
 
 
-_RUNNERS = {"ask": _run_ask, "check": _run_check, "repl": _run_repl}
+def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
+    engine.save(args.output)
+    out.write(f"indexed {len(engine.corpus.sentences):,} sentences of {len(engine.corpus.articles):,} "
+              f"articles into {args.output}\n")
+    return EXIT_OK
+
+
+_RUNNERS = {"ask": _run_ask, "check": _run_check, "repl": _run_repl, "index": _run_index}
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None,
@@ -140,9 +180,12 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
     out, err = stdout or sys.stdout, stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if args.command == "discord":
+        return _run_discord(args, err)
     try:
         engine = _engine(args)
         return _RUNNERS[args.command](args, engine, stdin, out)

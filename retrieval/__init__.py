@@ -1,10 +1,12 @@
 """factbot's retrieval core: load articles, index their sentences, answer and check.
 
-Pure: no I/O beyond reading the article files it is given, no printing, no network.
+Pure: no I/O beyond reading the article files and index folders it is given and writing the
+index folders it is asked to save; no printing, no network.
 """
 from .corpus import Corpus, load_articles, load_bundled
 from .engine import DEFAULT_K, MAX_K, Engine, EngineConfig
-from .errors import ArticleError, FactbotError, IndexFormatError, QuestionError, UnknownRefError
+from .errors import (ArticleError, FactbotError, IndexFormatError, IndexWriteError, QuestionError,
+                     UnknownRefError)
 from .index import BM25Params, SentenceIndex
 from .models import (Answer, Article, Citation, ClaimCheck, Context, Hit, Sentence,
                      SourceInfo, Verdict)
@@ -14,6 +16,6 @@ from .text import Tokenizer
 __all__ = [
     "Answer", "Article", "ArticleError", "BM25Params", "Citation", "ClaimCheck", "Context",
     "Corpus", "DEFAULT_K", "Engine", "EngineConfig", "FactbotError", "Hit", "IndexFormatError",
-    "MAX_K", "MAX_QUESTION_CHARS", "QuestionError", "Sentence", "SentenceIndex", "SourceInfo",
+    "IndexWriteError", "MAX_K", "MAX_QUESTION_CHARS", "QuestionError", "Sentence", "SentenceIndex", "SourceInfo",
     "Tokenizer", "UnknownRefError", "Verdict", "load_articles", "load_bundled",
 ]

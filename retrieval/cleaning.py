@@ -1,8 +1,9 @@
 """General rules that turn a scraped news page into its title, byline and body paragraphs.
 
 Nothing here knows any particular article. The rules:
-- a paragraph is a line; hard-wrapped lines (no closing punctuation, next line lower case)
-  are joined back into one;
+- a paragraph is a line; a line break inside a sentence is joined back: in text whose
+  paragraphs are set apart by blank lines, any single line break after a line that does not
+  end a sentence; elsewhere, one followed by a lower-case letter (hard-wrapped text);
 - the title is the first paragraph when it is short and does not end a sentence;
 - the standfirst is a short paragraph right after the title;
 - the byline is a "By ..." line or an author bio ("NAME is a ... reporter at ...");
@@ -31,13 +32,13 @@ _TEASER = re.compile(
     r"read more\b|read next\b|most (popular|read)\b|you (may|might) also like|trending( now)?:?$|"
     r"further reading:?$|see also:?$)"
 )
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?i:by)\s+[A-Z][\w.'-]+")
 _BIO = re.compile(
     r"^(?P<name>(?:[A-Z][\w'.-]+\s){1,3}?[A-Z][\w'-]+) (?:is|was) (?:a|an|the)\b[^.]{0,160}?\b"
     r"(reporter|correspondent|editor|writer|columnist|journalist|contributor|analyst|"
     r"author|producer|fellow|critic|editor-at-large)s?\b"
 )
-_AUTHOR_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_AUTHOR_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", "\u201d", '"', ":", ";")
 _TITLE_MAX = 200
 _STANDFIRST_MAX = 300
@@ -59,6 +60,7 @@ class CleanedPage:
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """One span a line, with hard-wrapped lines joined and blanks stripped."""
     spans: list[tuple[int, int]] = []
+    blank_separated = re.search(r"\n[ \t\r]*\n", text) is not None
     for match in re.finditer(r"[^\n]+", text):
         start, end = match.span()
         while start < end and text[start].isspace():
@@ -67,19 +69,18 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             end -= 1
         if start == end:
             continue
-        if spans and _is_wrapped(text, spans[-1], start):
+        if spans and _is_wrapped(text, spans[-1], start, blank_separated):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
     return spans
 
 
-def _is_wrapped(text: str, previous: tuple[int, int], start: int) -> bool:
-    between = text[previous[1]:start]
+def _is_wrapped(text: str, previous: tuple[int, int], start: int, blank_separated: bool) -> bool:
     return (
-        between.count("\n") == 1
-        and not text[previous[1] - 1] in ".!?:;\"'\u201d\u2019)"
-        and text[start].islower()
+        text.count("\n", previous[1], start) == 1
+        and text[previous[1] - 1] not in ".!?:;\"'\u201d\u2019)"
+        and (blank_separated or text[start].islower())
     )
 
 
@@ -103,16 +104,16 @@ def _authors_from(line: str) -> tuple[str, ...]:
     return tuple(n.strip(" .") for n in _AUTHOR_SPLIT.split(names) if n.strip(" ."))
 
 
-def clean_page(text: str, has_title: bool = False) -> CleanedPage:
+def clean_page(text: str, known_title: str | None = None) -> CleanedPage:
     """Find the title, standfirst and byline of a page and the paragraphs worth indexing.
 
-    `has_title` says the title is known from elsewhere (a collection's field), so the first
-    paragraph is body text unless it repeats that title."""
+    `known_title` is the title when known from elsewhere (a collection's field, a Markdown
+    heading), so the first paragraph is body text unless it repeats that title."""
     spans = paragraph_spans(text)
     title = standfirst = byline = None
     authors: list[str] = []
     body_start = 0
-    if spans and not has_title:
+    if spans and not known_title:
         first = text[spans[0][0]:spans[0][1]]
         if len(first) <= _TITLE_MAX and not first.endswith(_SENTENCE_END[:3]):
             title = first
@@ -129,13 +130,14 @@ def clean_page(text: str, has_title: bool = False) -> CleanedPage:
         folded = fold(paragraph)
         if _TEASER.match(folded) and len(paragraph) <= _PROMPT_MAX:
             break
-        if _BYLINE.match(paragraph) and len(paragraph) <= _PROMPT_MAX:
+        if (_BYLINE.match(paragraph) and len(paragraph) <= _PROMPT_MAX
+                and not paragraph.endswith(_SENTENCE_END[:3])):
             byline = byline or paragraph
             authors.extend(a for a in _authors_from(paragraph) if a not in authors)
             continue
         if len(paragraph) <= _PROMPT_MAX and _PROMPT.search(folded):
             continue
-        if title is not None and folded == fold(title):
+        if (title or known_title) and folded.lstrip("#").strip() == fold(title or known_title):
             continue
         bio = _BIO.match(paragraph)
         if bio and bio.group("name") not in authors:

@@ -12,9 +12,12 @@ import gzip
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+
+import numpy as np
 
 from .cleaning import clean_page
 from .errors import ArticleError
@@ -74,7 +77,7 @@ def article_from_text(doc: str, text: str, *, title: str | None = None, url: str
                       date: str | None = None, authors: tuple[str, ...] = (),
                       source: str | None = None) -> Article:
     """An `Article` from page text: title, standfirst, byline and body by `clean_page`."""
-    page = clean_page(text, has_title=bool(title))
+    page = clean_page(text, known_title=title)
     if not page.paragraphs:
         raise ArticleError(f"{source or doc}: no article text left after cleaning")
     return Article(
@@ -201,19 +204,90 @@ def _unique(articles: list[Article]) -> list[Article]:
 
 
 @dataclass(frozen=True)
-class Corpus:
-    """Articles and their sentences; a sentence's `position` is its index in `sentences`."""
+class SentenceSpans:
+    """Every sentence of a corpus as columns, row i being sentence position i: the index of
+    its article, its paragraph and number (both 1-based) and its `[start, end)` span in the
+    article's text. Rows run article after article, in article order."""
 
-    articles: tuple[Article, ...]
-    sentences: tuple[Sentence, ...]
+    article: np.ndarray
+    paragraph: np.ndarray
+    number: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.article)
+
+    @classmethod
+    def of(cls, articles: Sequence[Article], splitter: SentenceSplitter) -> "SentenceSpans":
+        rows = [(index, paragraph, number, s, e)
+                for index, article in enumerate(articles)
+                for paragraph, (start, end) in enumerate(article.paragraphs, 1)
+                for number, (s, e) in enumerate(splitter.spans(article.text, start, end), 1)]
+        return cls.from_rows(rows)
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, int, int, int, int]]) -> "SentenceSpans":
+        table = np.array(rows, dtype=np.int64).reshape(-1, 5)
+        return cls(*(table[:, i].astype(np.int32) for i in range(5)))
+
+
+class Corpus:
+    """Articles and their sentences; a sentence's `position` is its index in `sentences`.
+
+    Sentences are kept as `SentenceSpans` and made into `Sentence` objects when read, so a
+    saved corpus of millions of sentences loads without building them. `articles` may be
+    lazy too (a saved corpus reads an article's text when it is first asked for); `docs`,
+    the article ids in order, are then given with it."""
+
+    def __init__(self, articles: Sequence[Article], spans: SentenceSpans,
+                 docs: Sequence[str] | None = None):
+        self.articles = articles
+        self.spans = spans
+        self.docs = list(docs) if docs is not None else [a.doc for a in articles]
+        self.sentences: Sequence[Sentence] = _Sentences(self)
+        self._article_index = {doc: i for i, doc in enumerate(self.docs)}
 
     @classmethod
     def from_articles(cls, articles: list[Article], splitter: SentenceSplitter | None = None) -> "Corpus":
-        splitter = splitter or SentenceSplitter()
-        sentences: list[Sentence] = []
-        for article in articles:
-            for paragraph, (start, end) in enumerate(article.paragraphs, 1):
-                for number, (s, e) in enumerate(splitter.spans(article.text, start, end), 1):
-                    sentences.append(Sentence(len(sentences), article.doc, paragraph, number,
-                                              s, e, article.text[s:e]))
-        return cls(tuple(articles), tuple(sentences))
+        articles = tuple(articles)
+        return cls(articles, SentenceSpans.of(articles, splitter or SentenceSplitter()))
+
+    def sentence(self, position: int) -> Sentence:
+        spans = self.spans
+        index, start, end = int(spans.article[position]), int(spans.start[position]), int(spans.end[position])
+        return Sentence(position, self.docs[index], int(spans.paragraph[position]),
+                        int(spans.number[position]), start, end, self.articles[index].text[start:end])
+
+    def article(self, doc: str) -> Article:
+        """The article with id `doc` (KeyError when there is none)."""
+        return self.articles[self._article_index[doc]]
+
+    def article_sentences(self, doc: str) -> range:
+        """The positions of the sentences of article `doc`, in order (empty when there is none)."""
+        index = self._article_index.get(doc)
+        if index is None:
+            return range(0)
+        first, last = np.searchsorted(self.spans.article, [index, index + 1])
+        return range(int(first), int(last))
+
+    def sentence_counts(self) -> list[int]:
+        """The number of sentences of each article, in article order."""
+        return np.bincount(self.spans.article, minlength=len(self.docs)).tolist()
+
+
+class _Sentences(Sequence[Sentence]):
+    """A corpus's sentences, made on access."""
+
+    def __init__(self, corpus: Corpus):
+        self._corpus = corpus
+
+    def __len__(self) -> int:
+        return len(self._corpus.spans)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return tuple(self._corpus.sentence(i) for i in range(*position.indices(len(self))))
+        if not -len(self) <= position < len(self):
+            raise IndexError("sentence position out of range")
+        return self._corpus.sentence(int(position) % len(self))

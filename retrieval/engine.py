@@ -6,6 +6,8 @@ from pathlib import Path
 
 from . import answer as answering
 from . import claims as claim_checking
+from . import store
+from .build import build_corpus_and_index, trained_splitter
 from .corpus import Corpus, load_articles, load_bundled
 from .errors import QuestionError, UnknownRefError
 from .index import BM25Params, SentenceIndex
@@ -23,6 +25,7 @@ MAX_K = 25
 class EngineConfig:
     bm25: BM25Params = BM25Params()
     train_splitter: bool = True
+    workers: int | None = None
 
 
 class Engine:
@@ -32,22 +35,28 @@ class Engine:
         self.corpus = corpus
         self.index = index
         self.tokenizer = tokenizer
-        self._articles = {a.doc: a for a in corpus.articles}
         self._ranker = Ranker(corpus, index, tokenizer)
 
     @classmethod
     def from_articles(cls, articles: list[Article], config: EngineConfig = EngineConfig()) -> "Engine":
-        splitter = (SentenceSplitter.trained_on("\n\n".join(a.text for a in articles))
-                    if config.train_splitter else SentenceSplitter())
-        corpus = Corpus.from_articles(articles, splitter)
+        splitter = trained_splitter(articles) if config.train_splitter else SentenceSplitter()
         tokenizer = Tokenizer()
-        index = SentenceIndex.build([tokenizer.tokens(s.text) for s in corpus.sentences], config.bm25)
+        corpus, index = build_corpus_and_index(articles, splitter, tokenizer, config.bm25, config.workers)
         return cls(corpus, index, tokenizer)
 
     @classmethod
     def from_paths(cls, paths: list[str | Path] | None = None, config: EngineConfig = EngineConfig()) -> "Engine":
         """An engine over the articles at `paths`, or over the bundled article when none."""
         return cls.from_articles(load_articles(paths) if paths else load_bundled(), config)
+
+    @classmethod
+    def from_index(cls, path: str | Path) -> "Engine":
+        """An engine over an index saved by `save` (`IndexFormatError` when it cannot be read)."""
+        return cls(*store.load_index(path))
+
+    def save(self, path: str | Path) -> None:
+        """Save the corpus and index to the folder `path`, replacing it atomically."""
+        store.save_index(path, self.corpus, self.index, self.tokenizer)
 
     def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
         """The top k cited sentences for a question, whether they answer it, and a short
@@ -82,7 +91,7 @@ class Engine:
                     if s.doc == sentence.doc]
         before = tuple(self.cite(s) for s in siblings if s.position < sentence.position)
         after = tuple(self.cite(s) for s in siblings if s.position > sentence.position)
-        return Context(self._articles[sentence.doc].title, self.cite(sentence), before, after)
+        return Context(self.corpus.article(sentence.doc).title, self.cite(sentence), before, after)
 
     def sentence_at(self, ref: str) -> Sentence:
         ref = ref.strip().strip("[]")
@@ -91,20 +100,18 @@ class Engine:
             if len(self.corpus.articles) > 1:
                 raise UnknownRefError(f"several articles are loaded: name one, as in DOC:{short}")
             doc = self.corpus.articles[0].doc
-        for sentence in self.corpus.sentences:
-            if sentence.doc == doc and sentence.ref == short:
+        for position in self.corpus.article_sentences(doc):
+            sentence = self.corpus.sentences[position]
+            if sentence.ref == short:
                 return sentence
         raise UnknownRefError(f"no sentence {ref!r}; refs look like 4.2 (paragraph.sentence)")
 
     def sources(self) -> list[SourceInfo]:
-        counts: dict[str, int] = {}
-        for sentence in self.corpus.sentences:
-            counts[sentence.doc] = counts.get(sentence.doc, 0) + 1
-        return [SourceInfo(a.doc, a.title, a.byline or (", ".join(a.authors) or None),
-                           counts.get(a.doc, 0), a.url, a.date) for a in self.corpus.articles]
+        return [SourceInfo(a.doc, a.title, a.byline or (", ".join(a.authors) or None), count, a.url, a.date)
+                for a, count in zip(self.corpus.articles, self.corpus.sentence_counts())]
 
     def cite(self, sentence: Sentence, score: float = 0.0) -> Citation:
-        article = self._articles[sentence.doc]
+        article = self.corpus.article(sentence.doc)
         return Citation(sentence.doc, article.title, sentence.ref, sentence.text,
                         sentence.start, sentence.end, round(score, 6), article.url, article.date)
 

@@ -17,5 +17,9 @@ class IndexFormatError(FactbotError):
     """A saved index is missing, corrupt, truncated or of another version."""
 
 
+class IndexWriteError(FactbotError):
+    """An index cannot be saved where asked (not a folder of ours, no space, no permission)."""
+
+
 class UnknownRefError(FactbotError):
     """A sentence reference (as in `context 4.2`) names no sentence of the corpus."""

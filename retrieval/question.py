@@ -44,12 +44,27 @@ _FORM_WORDS = re.compile(
 )
 
 
+_COUNTED = re.compile(r"\bhow (?:many|much) (\S+)")
+_MEASURE = re.compile(r"\bhow (long|far|close|near|big|large|high|tall|deep|wide|heavy|fast)\b")
+_AUTHOR = re.compile(
+    r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
+    r"(author|authors|writer|writers|byline) of)\b.*\b(article|story|piece|report|this)\b"
+)
+
+
 @dataclass(frozen=True)
 class Question:
+    """`focus` is the thing counted in "how many X" questions: an answer must be about it.
+    `measure` marks "how long/far/close..." questions, answered by a number with a unit.
+    `asks_author` marks questions about who wrote the piece, answered from its byline."""
+
     text: str
     answer_type: AnswerType
     terms: tuple[str, ...]
     content_terms: tuple[str, ...]
+    focus: str | None = None
+    measure: bool = False
+    asks_author: bool = False
 
 
 def analyse(text: str, tokenizer: Tokenizer) -> Question:
@@ -57,4 +72,7 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
     folded = fold(text)
     answer_type = next((kind for pattern, kind in _FORMS if pattern.search(folded)), AnswerType.OTHER)
     content = tokenizer.tokens(_FORM_WORDS.sub(" ", folded))
-    return Question(text, answer_type, tuple(tokenizer.tokens(text)), tuple(content))
+    counted = _COUNTED.search(folded)
+    focus = next(iter(tokenizer.tokens(counted.group(1))), None) if counted else None
+    return Question(text, answer_type, tuple(tokenizer.tokens(text)), tuple(content), focus,
+                    measure=bool(_MEASURE.search(folded)), asks_author=bool(_AUTHOR.search(folded)))

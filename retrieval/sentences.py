@@ -5,17 +5,23 @@ built from `PunktParameters` holding the shipped abbreviation list (`data/abbrev
 optionally refined by `PunktTrainer` on the corpus itself: the trainer's orthographic context
 and frequent sentence starters are kept (they decide whether "Gen. Smith" or "the U.S. The"
 ends a sentence), while of the abbreviations it guesses only short alphabetic ones are kept,
-so a rare word before a full stop is not mistaken for one.
+so a rare word before a full stop is not mistaken for one. Two general corrections to
+Punkt: capitalised function words ("The", "But", "In" ...) count as sentence starters after
+an abbreviation, and a lower-case continuation after "?" or "!" ("'Why?' he asked.") stays
+in the sentence it continues.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+from nltk.tokenize.punkt import (_ORTHO_BEG_UC, _ORTHO_MID_LC, _ORTHO_UNK_LC, PunktParameters,
+                                 PunktSentenceTokenizer, PunktTrainer)
 
-from .text import load_word_list
+from .text import load_word_list, stopwords
 
 _LEARNED_ABBREVIATION_MAX = 3
+_ENDS_QUESTION_OR_EXCLAMATION = re.compile(r"[?!][\"'\u201d\u2019)\]]*$")
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +36,7 @@ class SentenceSplitter:
         if params is None:
             params = PunktParameters()
             params.abbrev_types = set(shipped_abbreviations())
+        params.sent_starters = set(params.sent_starters) | stopwords()
         self._punkt = PunktSentenceTokenizer(params)
 
     @classmethod
@@ -43,6 +50,12 @@ class SentenceSplitter:
             if len(abbrev) <= _LEARNED_ABBREVIATION_MAX and abbrev.replace(".", "").isalpha()
         }
         params.abbrev_types = set(shipped_abbreviations()) | learned
+        # Punkt takes a capitalised word it has also seen in lower case for a sentence start,
+        # which splits "a senior U.S. State Department official" when "state" occurs elsewhere;
+        # that evidence only counts for words also seen capitalised at a sentence start.
+        for word, flags in list(params.ortho_context.items()):
+            if not flags & _ORTHO_BEG_UC:
+                params.ortho_context[word] = flags & ~(_ORTHO_MID_LC | _ORTHO_UNK_LC)
         return cls(params)
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -55,6 +68,12 @@ class SentenceSplitter:
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
-            if s < e:
+            if s == e:
+                continue
+            continues = found and text[s].islower() and _ENDS_QUESTION_OR_EXCLAMATION.search(
+                text, found[-1][0], found[-1][1])
+            if continues:
+                found[-1] = (found[-1][0], e)
+            else:
                 found.append((s, e))
         return found

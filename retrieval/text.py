@@ -1,9 +1,11 @@
 """The one tokenizer for sentences, questions and claims.
 
 Text is folded (Unicode compatibility forms, curly quotes and dashes, case), numbers are
-normalised ("30,000" and "30000" and "30k" are one token), stop words are dropped and the
-rest is stemmed with nltk's Snowball English stemmer, which needs no downloaded data.
-Sentences and queries pass through the same `Tokenizer.tokens`, so their terms agree.
+normalised ("30,000", "30000", "30k" and "thirty thousand" are one token), stop words are
+dropped and the rest is stemmed with nltk's Snowball English stemmer, which needs no
+downloaded data. A shipped paraphrase table (`data/paraphrases-en.txt`) then maps news
+synonyms to one term ("soldiers" and "troops", "U.S." and "American"). Sentences and
+queries pass through the same `Tokenizer.tokens`, so their terms agree.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
 
+from .numbers import NUMBER_WORDS, parse_number_words
+
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
@@ -23,7 +27,7 @@ _FOLD = str.maketrans({
 })
 _SCALE = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
 _TOKEN = re.compile(
-    r"(?P<number>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<scale>k|mn|m|bn)?(?![a-z])"
+    r"(?<!\d)(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?!\d)(?:(?P<scale>k|mn|m|bn)(?![a-z]))?"
     r"|(?P<acronym>(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+\.?)"
     r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)"
 )
@@ -32,6 +36,10 @@ _TOKEN = re.compile(
 def fold(text: str) -> str:
     """Unicode-compatible, quote- and dash-folded, lower-case text."""
     return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
+
+
+def _fold_keeping_case(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
 def normalise_number(digits: str, scale: str | None = None) -> str:
@@ -45,12 +53,15 @@ def normalise_number(digits: str, scale: str | None = None) -> str:
     return value
 
 
+def load_data_lines(name: str) -> list[str]:
+    """The lines of a shipped file from `retrieval/data`, in order, '#' comments dropped."""
+    text = resources.files("retrieval").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def load_word_list(name: str) -> frozenset[str]:
     """A shipped word list from `retrieval/data`: one entry a line, '#' comments."""
-    text = resources.files("retrieval").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(load_data_lines(name))
 
 
 @lru_cache(maxsize=1)
@@ -66,12 +77,92 @@ def stem(word: str) -> str:
     return _stemmer.stem(word)
 
 
+PARAPHRASES = "paraphrases-en.txt"
+_MAX_ACRONYM_LETTERS = 5
+_SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+                "trillion": 1_000_000_000_000}
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A word or number of the text: `key` is how the paraphrase table looks it up
+    ("u.s." for "U.S." and "US"), `word` what its term is made from."""
+
+    key: str
+    word: str
+    is_number: bool = False
+
+
+def _words(text: str) -> list[_Word]:
+    cased = _fold_keeping_case(text)
+    folded = cased.lower()
+    if len(folded) != len(cased):
+        cased = folded
+    words = []
+    for match in _TOKEN.finditer(folded):
+        if match.group("number"):
+            digits = normalise_number(match.group("number"), match.group("scale"))
+            words.append(_Word(digits, digits, True))
+        elif match.group("acronym"):
+            dotted = match.group("acronym")
+            words.append(_Word(dotted if dotted.endswith(".") else dotted + ".", dotted.replace(".", "")))
+        else:
+            original = cased[match.start("word"):match.end("word")]
+            lowered = match.group("word")
+            word = "" if lowered in stopwords() else lowered.removesuffix("'s").replace("'", "")
+            capitals = original.isupper() and 2 <= len(original) <= _MAX_ACRONYM_LETTERS
+            words.append(_Word(".".join(word) + "." if capitals and word else word or lowered, word))
+    return words
+
+
+def _spelled_numbers(words: list[_Word]) -> list[_Word]:
+    """'thirty thousand' and '30 thousand' become the number token '30000'."""
+    merged: list[_Word] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.is_number and i + 1 < len(words) and words[i + 1].word in _SCALE_WORDS:
+            digits = normalise_number(str(float(word.word) * _SCALE_WORDS[words[i + 1].word]))
+            merged.append(_Word(digits, digits, True))
+            i += 2
+            continue
+        run = []
+        while i < len(words) and (words[i].word in NUMBER_WORDS or words[i].word == "and" and run
+                                  and run[-1] == "hundred" and i + 1 < len(words)
+                                  and words[i + 1].word in NUMBER_WORDS):
+            run.append(words[i].word)
+            i += 1
+        if run == ["one"]:
+            merged.append(words[i - 1])
+        elif run:
+            digits = normalise_number(str(parse_number_words(run)))
+            merged.append(_Word(digits, digits, True))
+        else:
+            merged.append(word)
+            i += 1
+    return merged
+
+
+@lru_cache(maxsize=1)
+def paraphrases() -> dict[tuple[str, ...], str]:
+    """The shipped paraphrase table: a phrase's lookup keys -> its group's term."""
+    table: dict[tuple[str, ...], str] = {}
+    for line in load_data_lines(PARAPHRASES):
+        entries = [[w.key for w in _words(entry)] for entry in line.split(",") if entry.strip()]
+        term = stem(_words(line.split(",")[0])[0].word)
+        for keys in entries:
+            table[tuple(keys)] = term
+    return table
+
+
 @dataclass(frozen=True)
 class Tokenizer:
     """Turns text into index terms. Its `settings` are saved with an index and checked
-    when the index is loaded, so a query is never tokenized differently from the index."""
+    when the index is loaded, so a query is never tokenized differently from the index.
+    `paraphrase` applies the shipped paraphrase table and reads numbers in words."""
 
-    version: int = 1
+    version: int = 2
+    paraphrase: bool = True
 
     @property
     def settings(self) -> dict:
@@ -80,21 +171,34 @@ class Tokenizer:
             "stemmer": "snowball-english",
             "stopwords": "snowball-english",
             "stopword_count": len(stopwords()),
+            "paraphrases": len(paraphrases()) if self.paraphrase else 0,
         }
 
     def tokens(self, text: str) -> list[str]:
         stop = stopwords()
+        words = _words(text)
+        if self.paraphrase:
+            words = _spelled_numbers(words)
+        table = paraphrases() if self.paraphrase else {}
+        longest = max((len(k) for k in table), default=1)
         terms = []
-        for match in _TOKEN.finditer(fold(text)):
-            if match.group("number"):
-                terms.append(normalise_number(match.group("number"), match.group("scale")))
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if word.is_number:
+                terms.append(word.word)
+                i += 1
                 continue
-            word = match.group("word") or match.group("acronym").replace(".", "")
-            if word in stop:
-                continue
-            if word.endswith("'s"):
-                word = word[:-2]
-            word = word.replace("'", "")
-            if word and word not in stop:
-                terms.append(stem(word))
+            for length in range(min(longest, len(words) - i), 0, -1):
+                term = table.get(tuple(w.key for w in words[i:i + length]))
+                if term is None and length == 1:
+                    term = table.get((word.word,))
+                if term is not None:
+                    terms.append(term)
+                    i += length
+                    break
+            else:
+                if word.word and word.word not in stop:
+                    terms.append(stem(word.word))
+                i += 1
         return terms

@@ -1,0 +1,158 @@
+"""factbot's Discord commands. Each handler parses, calls the engine off the event loop
+and sends what `embeds` renders; errors are translated once, in `cog_command_error`."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import re
+from typing import Any, Callable, Literal, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.ext.commands.view import StringView
+
+from retrieval import Engine, FactbotError
+
+from . import embeds
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+MAX_REF_CHARS = 100
+NO_MENTIONS = discord.AllowedMentions.none()
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
+
+Question = commands.Range[str, 1, MAX_QUESTION_CHARS]
+Ref = commands.Range[str, 1, MAX_REF_CHARS]
+T = TypeVar("T")
+
+
+def _per_user_cooldown(ctx: commands.Context) -> app_commands.Cooldown | None:
+    seconds = ctx.cog.settings.cooldown
+    return app_commands.Cooldown(1, seconds) if seconds > 0 else None
+
+
+_cooldown = commands.dynamic_cooldown(_per_user_cooldown, commands.BucketType.user)
+
+
+class FactCog(commands.Cog, name="factbot"):
+    def __init__(self, bot: commands.Bot, engine: Engine, settings: Settings):
+        self.bot = bot
+        self.engine = engine
+        self.settings = settings
+        self.several_docs = len(engine.corpus.articles) > 1
+
+    @commands.hybrid_command()
+    @app_commands.describe(question="what you want to know from the article")
+    @_cooldown
+    async def ask(self, ctx: commands.Context, *, question: Question) -> None:
+        """Answer a question with the article's own sentences, cited."""
+        answer = await self._run(ctx, self.engine.ask, question, self.settings.k)
+        await ctx.send(embed=embeds.answer_embed(answer, self.several_docs), allowed_mentions=NO_MENTIONS)
+
+    @commands.hybrid_command()
+    @app_commands.describe(claim="a statement to check against the article")
+    @_cooldown
+    async def check(self, ctx: commands.Context, *, claim: Question) -> None:
+        """Check a claim against the article: a verdict with its evidence."""
+        result = await self._run(ctx, self.engine.check, claim, self.settings.k)
+        await ctx.send(embed=embeds.check_embed(result, self.several_docs), allowed_mentions=NO_MENTIONS)
+
+    @commands.hybrid_command()
+    @app_commands.describe(ref="a sentence reference from an answer, like 4.2")
+    @_cooldown
+    async def context(self, ctx: commands.Context, ref: Ref) -> None:
+        """Show a cited sentence with its neighbours."""
+        found = await self._run(ctx, self.engine.context, ref)
+        await ctx.send(embed=embeds.context_embed(found, self.several_docs), allowed_mentions=NO_MENTIONS)
+
+    @commands.hybrid_command()
+    @_cooldown
+    async def source(self, ctx: commands.Context) -> None:
+        """List the loaded articles: title, byline and sentence count."""
+        sources = await self._run(ctx, self.engine.sources)
+        await ctx.send(embed=embeds.sources_embed(sources), allowed_mentions=NO_MENTIONS)
+
+    @commands.hybrid_command(name="help")
+    async def show_help(self, ctx: commands.Context) -> None:
+        """Show what factbot can do."""
+        usages = [(f"{c.name} {c.signature}".strip(), c.short_doc) for c in self.get_commands() if not c.hidden]
+        await ctx.send(embed=embeds.help_embed(usages, self.settings.prefix), ephemeral=True,
+                       allowed_mentions=NO_MENTIONS)
+
+    @commands.command(hidden=True)
+    @commands.is_owner()
+    async def sync(self, ctx: commands.Context, scope: Literal["global", "here"] = "global") -> None:
+        """Publish the slash commands everywhere (global, can take an hour) or to this server now."""
+        guild = ctx.guild if scope == "here" else None
+        if guild is not None:
+            self.bot.tree.copy_global_to(guild=guild)
+        synced = await self.bot.tree.sync(guild=guild)
+        where = "to this server" if guild is not None else "globally"
+        await ctx.send(embeds.notice(f"Synced {len(synced)} commands {where}."), allowed_mentions=NO_MENTIONS)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """A mention of the bot (or a DM) that is not a prefix command is a question, or a
+        command named by its first word; it runs through the same command as `ask`."""
+        if message.author.bot or not self._addressed(message):
+            return
+        ctx = await self.bot.get_context(message)
+        if ctx.prefix is not None:
+            return
+        ctx.command, ctx.view = self._mentioned_command(message.content)
+        ctx.invoked_with = ctx.command.name
+        await self.bot.invoke(ctx)
+
+    async def cog_command_error(self, ctx: commands.Context, error: Exception) -> None:
+        cause = _unwrap(error)
+        text = _explain(cause, f"{ctx.clean_prefix or self.settings.prefix}{ctx.command} {ctx.command.signature}")
+        if text is None:
+            log.error("command %s failed", ctx.command, exc_info=cause)
+            text = APOLOGY
+        try:
+            await ctx.send(embeds.notice(text), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not send an error reply in channel %s", ctx.channel.id, exc_info=True)
+
+    async def _run(self, ctx: commands.Context, call: Callable[..., T], *args: Any) -> T:
+        """Acknowledges a slash command at once (Discord allows 3 seconds), then runs the
+        engine in a worker thread so the gateway heartbeat never waits on a search."""
+        await ctx.defer()
+        return await asyncio.to_thread(call, *args)
+
+    def _addressed(self, message: discord.Message) -> bool:
+        return message.guild is None or (self.bot.user is not None and self.bot.user in message.mentions)
+
+    def _mentioned_command(self, content: str) -> tuple[commands.Command, StringView]:
+        text = re.sub(rf"<@!?{self.bot.user.id}>", " ", content).strip()
+        first, _, rest = text.partition(" ")
+        command = self.bot.get_command(first.lower())
+        if command is None or command.cog is not self or command.hidden:
+            return self.ask, StringView(text)
+        return command, StringView(rest.strip())
+
+
+def _unwrap(error: Exception) -> Exception:
+    while isinstance(error, (commands.CommandInvokeError, commands.HybridCommandError,
+                             app_commands.CommandInvokeError)):
+        error = error.original
+    return error
+
+
+def _explain(error: Exception, usage: str) -> str | None:
+    """What to tell the user about an error, or None when it is a bug."""
+    if isinstance(error, commands.CommandOnCooldown):
+        return f"Slow down: try again in {math.ceil(error.retry_after)} s."
+    if isinstance(error, commands.MissingRequiredArgument):
+        return f"Usage: {usage}"
+    if isinstance(error, commands.RangeError) and isinstance(error.value, str):
+        return f"That is {len(error.value):,} characters; the limit is {error.maximum:,}. Usage: {usage}"
+    if isinstance(error, commands.NotOwner):
+        return "Only the bot's owner can do that."
+    if isinstance(error, (commands.UserInputError, commands.CheckFailure, FactbotError)):
+        return str(error)
+    return None

@@ -1,0 +1,162 @@
+"""The Discord bot: `create_bot` builds it without connecting; `run` serves it for `factbot discord`."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Mapping, TextIO
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from retrieval import Engine, FactbotError
+
+from . import embeds
+from .cog import APOLOGY, NO_MENTIONS, FactCog
+from .settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def load_engine(settings: Settings) -> Engine:
+    """The engine from the saved index at FACTBOT_INDEX when set, else built from
+    FACTBOT_CORPUS, else over the bundled article."""
+    if settings.index is not None:
+        return Engine.from_index(settings.index)
+    return Engine.from_paths(list(settings.corpus) or None)
+
+
+def default_intents(message_content: bool = True) -> discord.Intents:
+    """No privileged intent but, optionally, message content: slash commands, mentions
+    and DMs work without it; prefix commands in servers need it."""
+    intents = discord.Intents.default()
+    intents.message_content = message_content
+    return intents
+
+
+class FactTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """The last resort for slash-command errors that no command handled."""
+        log.error("slash command %r failed", interaction.command and interaction.command.name, exc_info=error)
+        reply = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+        try:
+            await reply(embeds.notice(APOLOGY), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not send an error reply to interaction %s", interaction.id, exc_info=True)
+
+
+class FactBot(commands.Bot):
+    """A bot that answers from one engine. Without an engine it builds one from the
+    settings in `setup_hook`, off the event loop."""
+
+    def __init__(self, settings: Settings, engine: Engine | None, intents: discord.Intents,
+                 sync_globally: bool = False):
+        super().__init__(command_prefix=settings.prefix, intents=intents, help_command=None,
+                         allowed_mentions=discord.AllowedMentions.none(), tree_cls=FactTree)
+        self.settings = settings
+        self.engine = engine
+        self.sync_globally = sync_globally
+
+    async def setup_hook(self) -> None:
+        if self.engine is None:
+            self.engine = await asyncio.to_thread(load_engine, self.settings)
+        await self.add_cog(FactCog(self, self.engine, self.settings))
+        if self.settings.guild_id is not None:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d slash commands to server %s", len(synced), self.settings.guild_id)
+        if self.sync_globally:
+            synced = await self.tree.sync()
+            log.info("synced %d slash commands globally (they may take up to an hour to appear)", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+
+    async def on_command_error(self, ctx: commands.Context, error: commands.CommandError) -> None:
+        if isinstance(error, commands.CommandNotFound):
+            return  # a message that only starts with our prefix
+        await super().on_command_error(ctx, error)
+
+
+def create_bot(settings: Settings | None = None, engine: Engine | None = None, *,
+               intents: discord.Intents | None = None, sync_globally: bool = False) -> FactBot:
+    """The configured bot, not connected. Settings default to `Settings.from_env()`; the
+    engine, when not given, is built at start-up from the settings' corpus."""
+    settings = settings or Settings.from_env()
+    intents = intents or default_intents()
+    if not intents.message_content:
+        log.warning("the message content intent is off: %s commands work only in DMs; slash commands "
+                    "and mentions work everywhere. Enable it in the Developer Portal (Bot > Privileged "
+                    "Gateway Intents) for prefix commands in servers.", settings.prefix)
+    return FactBot(settings, engine, intents, sync_globally)
+
+
+def run(corpus: list[str] | None = None, sync: bool = False, stderr: TextIO | None = None,
+        environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> int:
+    """Serve the bot until stopped; returns the exit code. A missing or malformed token
+    is reported in one line, before anything connects."""
+    err = stderr or sys.stderr
+    try:
+        settings = Settings.from_env(environ, env_file)
+        token = settings.require_token()
+    except SettingsError as error:
+        err.write(f"factbot: error: {error}\n")
+        return EXIT_USAGE
+    if corpus:
+        settings = replace(settings, corpus=tuple(Path(path) for path in corpus), index=None)
+    root = logging.getLogger()
+    handler, previous_level = _log_to(err, settings.log_level, token), root.level
+    try:
+        asyncio.run(_serve(settings, token, sync))
+    except discord.LoginFailure:
+        err.write("factbot: error: Discord refused DISCORD_TOKEN; reset the token in the Developer Portal "
+                  "and put the new one in .env (see .env.example)\n")
+        return EXIT_USAGE
+    except FactbotError as error:
+        err.write(f"factbot: error: {error}\n")
+        return EXIT_INPUT
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+    return EXIT_OK
+
+
+async def _serve(settings: Settings, token: str, sync_globally: bool) -> None:
+    engine = await asyncio.to_thread(load_engine, settings)
+    try:
+        await _connect(create_bot(settings, engine, sync_globally=sync_globally), token)
+    except discord.PrivilegedIntentsRequired:
+        log.info("Discord refused the message content intent; reconnecting without it")
+        await _connect(create_bot(settings, engine, intents=default_intents(message_content=False),
+                                  sync_globally=sync_globally), token)
+
+
+async def _connect(bot: FactBot, token: str) -> None:
+    async with bot:
+        await bot.start(token)
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Belt and braces: no log line, traceback included, can carry the token."""
+
+    def __init__(self, secret: str):
+        super().__init__("%(asctime)s %(levelname)-8s %(name)s: %(message)s")
+        self._secret = secret
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace(self._secret, "********")
+
+
+def _log_to(stream: TextIO, level: str, secret: str) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_RedactingFormatter(secret))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler

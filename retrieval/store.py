@@ -1,0 +1,289 @@
+"""A saved index: an engine's corpus and BM25 index in a folder, without pickle.
+
+The folder holds numpy arrays (`.npy`, saved with `allow_pickle=False`) and three JSON
+files: `manifest.json` (format version, tokenizer settings, BM25 parameters, counts and the
+size of every file), `vocabulary.json` (the terms, in term-id order) and `articles.json`
+(the articles' metadata, as columns). Article texts are one UTF-8 byte array with offsets,
+and sentences are span columns into them, so loading maps the arrays into memory
+(`mmap_mode="r"`) and builds no sentence or article object until one is read.
+
+A save writes a hidden temporary folder beside the target and renames it into place; an
+index already there is renamed aside first and removed last, so a failed or interrupted
+save leaves the previous index readable. A load checks the format version, the tokenizer
+settings, every file's presence and size and the arrays' shapes and types; whatever is
+wrong raises `IndexFormatError` saying how to rebuild.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Corpus, SentenceSpans
+from .errors import IndexFormatError, IndexWriteError
+from .index import BM25Params, SentenceIndex
+from .models import Article
+from .text import Tokenizer
+
+FORMAT = "factbot-index"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+_ARTICLE_FIELDS = ("doc", "title", "standfirst", "byline", "authors", "url", "date", "source")
+# name: (dtype, number of dimensions)
+_ARRAYS = {
+    "offsets": ("int64", 1), "positions": ("int32", 1), "weights": ("float64", 1),
+    "by_impact": ("int32", 1), "lengths": ("int32", 1),
+    "sentence_article": ("int32", 1), "sentence_paragraph": ("int32", 1), "sentence_number": ("int32", 1),
+    "sentence_start": ("int32", 1), "sentence_end": ("int32", 1),
+    "article_text": ("uint8", 1), "article_text_offsets": ("int64", 1),
+    "paragraphs": ("int32", 2), "paragraph_offsets": ("int64", 1),
+}
+
+
+def save_index(path: str | Path, corpus: Corpus, index: SentenceIndex, tokenizer: Tokenizer) -> None:
+    """Write `corpus` and `index` to the folder `path`, replacing an index saved there."""
+    target = Path(path)
+    if target.exists() and not _replaceable(target):
+        raise IndexWriteError(f"{target} exists and is not a factbot index; choose a new folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as error:
+        raise IndexWriteError(f"cannot write the index to {target}: {error.strerror}") from None
+    try:
+        _write(staging, corpus, index, tokenizer)
+        _swap_into_place(staging, target)
+    except OSError as error:
+        raise IndexWriteError(f"cannot write the index to {target}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_index(path: str | Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
+    """The corpus, index and tokenizer saved at `path`, the arrays memory-mapped."""
+    folder = Path(path)
+    try:
+        return _read(folder)
+    except IndexFormatError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+        raise _format_error(folder, _reason(error)) from None
+
+
+def rebuild_hint(folder: Path) -> str:
+    return f"rebuild it with: factbot index build CORPUS... -o {folder}"
+
+
+def _format_error(folder: Path, reason: str) -> IndexFormatError:
+    return IndexFormatError(f"cannot load the index at {folder}: {reason}; {rebuild_hint(folder)}")
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return f"{Path(error.filename).name} is missing" if error.filename else "a file is missing"
+    if isinstance(error, json.JSONDecodeError):
+        return "a JSON file is corrupt"
+    if isinstance(error, KeyError):
+        return f"an entry is missing ({error})"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _replaceable(target: Path) -> bool:
+    return target.is_dir() and ((target / MANIFEST).is_file() or not any(target.iterdir()))
+
+
+def _write(folder: Path, corpus: Corpus, index: SentenceIndex, tokenizer: Tokenizer) -> None:
+    articles = corpus.articles
+    texts = [a.text.encode("utf-8") for a in articles]
+    paragraph_counts = [len(a.paragraphs) for a in articles]
+    paragraphs = np.array([span for a in articles for span in a.paragraphs], dtype=np.int32).reshape(-1, 2)
+    spans = corpus.spans
+    arrays = {
+        "offsets": index.offsets, "positions": index.positions, "weights": index.weights,
+        "by_impact": index.by_impact, "lengths": index.lengths,
+        "sentence_article": spans.article, "sentence_paragraph": spans.paragraph,
+        "sentence_number": spans.number, "sentence_start": spans.start, "sentence_end": spans.end,
+        "article_text": np.frombuffer(b"".join(texts), dtype=np.uint8),
+        "article_text_offsets": _offsets(len(t) for t in texts),
+        "paragraphs": paragraphs, "paragraph_offsets": _offsets(paragraph_counts),
+    }
+    del texts
+    for name, array in arrays.items():
+        dtype, _ = _ARRAYS[name]
+        with open(folder / f"{name}.npy", "wb") as file:
+            np.save(file, np.ascontiguousarray(array, dtype=dtype), allow_pickle=False)
+            _sync(file)
+    columns = {field: [getattr(a, field) for a in articles] for field in _ARTICLE_FIELDS}
+    columns["authors"] = [list(authors) for authors in columns["authors"]]
+    terms = [""] * len(index.vocabulary)
+    for term, term_id in index.vocabulary.items():
+        terms[term_id] = term
+    _write_json(folder / "articles.json", columns)
+    _write_json(folder / "vocabulary.json", terms)
+    files = sorted(p.name for p in folder.iterdir())
+    manifest = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "tokenizer": tokenizer.settings,
+        "bm25": {"k1": index.params.k1, "b": index.params.b, "epsilon": index.params.epsilon},
+        "counts": {"articles": len(articles), "sentences": len(index), "terms": len(terms),
+                   "postings": len(index.positions)},
+        "files": {name: (folder / name).stat().st_size for name in files},
+    }
+    _write_json(folder / MANIFEST, manifest)
+
+
+def _offsets(counts) -> np.ndarray:
+    counts = np.fromiter(counts, dtype=np.int64)
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return offsets
+
+
+def _write_json(path: Path, value) -> None:
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(value, file, ensure_ascii=False, separators=(",", ":"))
+        _sync(file)
+
+
+def _sync(file) -> None:
+    file.flush()
+    os.fsync(file.fileno())
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Rename `staging` to `target`; an index already at `target` is renamed aside first
+    and removed only once the new one is in place."""
+    _sync_folder(staging)
+    if not target.exists():
+        os.rename(staging, target)
+    else:
+        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rename(target, aside / target.name)
+        os.rename(staging, target)
+        shutil.rmtree(aside, ignore_errors=True)
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _read(folder: Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
+    if not folder.is_dir():
+        raise _format_error(folder, "no such folder")
+    manifest = _read_json(folder / MANIFEST)
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _format_error(folder, f"{MANIFEST} is not a factbot index manifest")
+    if manifest.get("version") != FORMAT_VERSION:
+        raise _format_error(folder, f"it has format version {manifest.get('version')}, "
+                                    f"this factbot reads version {FORMAT_VERSION}")
+    tokenizer = Tokenizer()
+    if manifest["tokenizer"] != tokenizer.settings:
+        raise _format_error(folder, "it was built with other tokenizer settings")
+    missing = {f"{name}.npy" for name in _ARRAYS} - set(manifest["files"])
+    if missing:
+        raise _format_error(folder, f"{MANIFEST} does not list {', '.join(sorted(missing))}")
+    for name, size in manifest["files"].items():
+        if (folder / name).stat().st_size != size:
+            raise _format_error(folder, f"{name} is {(folder / name).stat().st_size:,} bytes, "
+                                        f"expected {size:,} (truncated or changed)")
+    arrays = {name: _read_array(folder, name) for name in _ARRAYS}
+    terms = _read_json(folder / "vocabulary.json")
+    columns = _read_json(folder / "articles.json")
+    counts = manifest["counts"]
+    _check_shapes(folder, arrays, counts, terms, columns)
+    params = BM25Params(**manifest["bm25"])
+    index = SentenceIndex({term: i for i, term in enumerate(terms)}, arrays["offsets"], arrays["positions"],
+                          arrays["weights"], arrays["by_impact"], arrays["lengths"], params)
+    spans = SentenceSpans(arrays["sentence_article"], arrays["sentence_paragraph"], arrays["sentence_number"],
+                          arrays["sentence_start"], arrays["sentence_end"])
+    articles = _StoredArticles(folder, columns, arrays["article_text"], arrays["article_text_offsets"],
+                               arrays["paragraphs"], arrays["paragraph_offsets"])
+    return Corpus(articles, spans, columns["doc"]), index, tokenizer
+
+
+def _read_json(path: Path):
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def _read_array(folder: Path, name: str) -> np.ndarray:
+    dtype, ndim = _ARRAYS[name]
+    array = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    if array.dtype != np.dtype(dtype) or array.ndim != ndim:
+        raise _format_error(folder, f"{name}.npy holds {array.dtype} of {array.ndim} dimensions, "
+                                    f"expected {dtype} of {ndim}")
+    return array
+
+
+def _check_shapes(folder: Path, arrays: dict[str, np.ndarray], counts: dict, terms, columns) -> None:
+    n_articles, n_sentences = counts["articles"], counts["sentences"]
+    expected = {
+        "offsets": len(terms) + 1, "positions": counts["postings"], "weights": counts["postings"],
+        "by_impact": counts["postings"], "lengths": n_sentences,
+        "article_text_offsets": n_articles + 1, "paragraph_offsets": n_articles + 1,
+        **{f"sentence_{c}": n_sentences for c in ("article", "paragraph", "number", "start", "end")},
+    }
+    problems = [name for name, length in expected.items() if len(arrays[name]) != length]
+    if not isinstance(terms, list) or len(terms) != counts["terms"]:
+        problems.append("vocabulary.json")
+    if not isinstance(columns, dict) or any(len(columns[f]) != n_articles for f in _ARTICLE_FIELDS):
+        problems.append("articles.json")
+    if not problems:
+        ends = {"offsets": "positions", "article_text_offsets": "article_text",
+                "paragraph_offsets": "paragraphs"}
+        problems = [name for name, of in ends.items()
+                    if arrays[name][0] != 0 or arrays[name][-1] != len(arrays[of])]
+    if problems:
+        raise _format_error(folder, f"{', '.join(problems)} do not match the manifest")
+
+
+class _StoredArticles(Sequence[Article]):
+    """A saved corpus's articles, each made (and its text decoded) when first read."""
+
+    def __init__(self, folder: Path, columns: dict, text: np.ndarray, text_offsets: np.ndarray,
+                 paragraphs: np.ndarray, paragraph_offsets: np.ndarray):
+        self._folder = folder
+        self._columns = columns
+        self._text = text
+        self._text_offsets = text_offsets
+        self._paragraphs = paragraphs
+        self._paragraph_offsets = paragraph_offsets
+        self._article = lru_cache(maxsize=4096)(self._make)
+
+    def __len__(self) -> int:
+        return len(self._columns["doc"])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self._article(i) for i in range(*index.indices(len(self))))
+        if not -len(self) <= index < len(self):
+            raise IndexError("article index out of range")
+        return self._article(int(index) % len(self))
+
+    def _make(self, index: int) -> Article:
+        lo, hi = int(self._text_offsets[index]), int(self._text_offsets[index + 1])
+        try:
+            text = bytes(self._text[lo:hi]).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _format_error(self._folder, "article_text.npy is corrupt") from None
+        first, last = int(self._paragraph_offsets[index]), int(self._paragraph_offsets[index + 1])
+        paragraphs = tuple((int(s), int(e)) for s, e in self._paragraphs[first:last].tolist())
+        column = self._columns
+        return Article(
+            doc=column["doc"][index], title=column["title"][index], text=text, paragraphs=paragraphs,
+            standfirst=column["standfirst"][index], byline=column["byline"][index],
+            authors=tuple(column["authors"][index]), url=column["url"][index],
+            date=column["date"][index], source=column["source"][index],
+        )

@@ -1,0 +1,211 @@
+"""The `factbot` command line: text and JSON output, the stdin JSON contract, exit codes."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import render
+from bot.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from retrieval import MAX_K, MAX_QUESTION_CHARS
+
+CITATION_KEYS = {"doc", "title", "ref", "sentence", "start", "end", "score"}
+
+
+class FlushRecorder(io.StringIO):
+    """Records how many complete lines had been written at each flush."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines_at_flush: list[int] = []
+
+    def flush(self):
+        self.lines_at_flush.append(self.getvalue().count("\n"))
+        super().flush()
+
+
+def run(argv: list[str], stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    source = io.BytesIO(stdin) if isinstance(stdin, bytes) else io.StringIO(stdin or "")
+    code = main(argv, stdin=source, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_error_line(err: str) -> None:
+    assert err.startswith("factbot: error: ")
+    assert err.endswith("\n") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_ask_text_numbers_citations_with_their_refs(harbor_path):
+    code, out, err = run(["ask", "When will construction begin?", "--k", "2", "--corpus", str(harbor_path)])
+    assert (code, err) == (EXIT_OK, "")
+    cited = [line for line in out.splitlines() if line.startswith("[")]
+    assert [line.split(" ", 1)[0] for line in cited] == ["[1]", "[2]"]
+    assert cited[0] == ("[1] (3.1) Construction is expected to begin in March and take about four years, "
+                        "according to Mayor Ana Ruiz.")
+
+
+def test_ask_text_not_found(harbor_path):
+    code, out, _ = run(["ask", "What is the population of Paris?", "--corpus", str(harbor_path)])
+    assert code == EXIT_OK
+    assert out.splitlines()[0] == render.NOT_FOUND
+
+
+def test_ask_text_with_several_articles_names_the_article(articles_folder):
+    code, out, _ = run(["ask", "How many residents rely on the ferry?", "--corpus", str(articles_folder)])
+    assert code == EXIT_OK
+    assert "[1] (ferry:4.1) About 4,000 residents" in out
+
+
+def test_ask_json_one_question(harbor_path, harbor_page):
+    code, out, err = run(["ask", "When will construction begin?", "--json", "--corpus", str(harbor_path)])
+    assert (code, err) == (EXIT_OK, "")
+    (line,) = out.splitlines()
+    row = json.loads(line)
+    assert {"question", "found", "answer", "citations"} <= row.keys()
+    assert row["question"] == "When will construction begin?"
+    assert row["found"] is True
+    for citation in row["citations"]:
+        assert CITATION_KEYS <= citation.keys()
+        assert harbor_page[citation["start"]:citation["end"]] == citation["sentence"]
+        assert citation["doc"] == "harbor"
+        assert citation["title"] == "City Council Approves New Harbor Bridge"
+    assert row["citations"][0]["ref"] == "3.1"
+
+
+def test_ask_json_stdin_one_object_per_line_in_order(harbor_path):
+    lines = ["When will construction begin?", "", "What is the population of Paris?", "   ",
+             "What is the?", "x" * (MAX_QUESTION_CHARS + 1), "How did the council vote on the bridge?"]
+    code, out, err = run(["ask", "--json", "-", "--corpus", str(harbor_path)], "\n".join(lines) + "\n")
+    assert (code, err) == (EXIT_OK, "")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [row["question"] for row in rows] == lines
+    errors = [bool(row.get("error")) for row in rows]
+    assert errors == [False, True, False, True, True, True, False]
+    assert rows[0]["found"] and rows[0]["citations"][0]["ref"] == "3.1"
+    assert rows[2]["found"] is False
+    assert rows[6]["citations"][0]["ref"] == "2.1"
+    assert all("\n" not in row["error"] for row in rows if "error" in row)
+
+
+def test_ask_json_stdin_answers_equal_single_questions(harbor_path):
+    questions = ["When will construction begin?", "Who is the mayor?"]
+    _, out, _ = run(["ask", "--json", "-", "--k", "2", "--corpus", str(harbor_path)], "\n".join(questions))
+    singles = [run(["ask", q, "--json", "--k", "2", "--corpus", str(harbor_path)])[1] for q in questions]
+    assert out.splitlines() == [single.strip() for single in singles]
+
+
+def test_ask_json_stdin_flushes_every_line(harbor_path):
+    out = FlushRecorder()
+    stdin = io.StringIO("When will construction begin?\n\nWho is the mayor?\n")
+    assert main(["ask", "--json", "-", "--corpus", str(harbor_path)], stdin=stdin, stdout=out,
+                stderr=io.StringIO()) == EXIT_OK
+    assert out.lines_at_flush[:3] == [1, 2, 3]
+
+
+def test_ask_json_stdin_line_that_is_not_utf8_gets_an_error_and_the_stream_goes_on(harbor_path):
+    stdin = b"When will construction begin?\n\xff\xfe bad bytes\r\nWho is the mayor?\n"
+    code, out, _ = run(["ask", "--json", "-", "--corpus", str(harbor_path)], stdin)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == EXIT_OK
+    assert [("error" in row) for row in rows] == [False, True, False]
+    assert "UTF-8" in rows[1]["error"]
+
+
+def test_ask_json_stdin_keeps_crlf_lines_clean(harbor_path):
+    _, out, _ = run(["ask", "--json", "-", "--corpus", str(harbor_path)], "Who is the mayor?\r\n")
+    assert json.loads(out)["question"] == "Who is the mayor?"
+
+
+def test_ask_text_stdin_answers_every_non_blank_line(harbor_path):
+    code, out, _ = run(["ask", "-", "--corpus", str(harbor_path)],
+                       "When will construction begin?\n\nWhat is the population of Paris?\n")
+    blocks = [block for block in out.split("\n\n") if block.strip()]
+    assert code == EXIT_OK and len(blocks) == 2
+    assert blocks[1].startswith(render.NOT_FOUND)
+
+
+def test_k_option(harbor_path):
+    _, out, _ = run(["ask", "bridge council harbor town", "--json", "--k", "1", "--corpus", str(harbor_path)])
+    assert len(json.loads(out)["citations"]) == 1
+
+
+def test_default_corpus_is_the_bundled_article():
+    code, out, _ = run(["ask", "How many troops has Russia sent to Belarus?", "--json"])
+    assert code == EXIT_OK
+    assert "30,000" in json.loads(out)["citations"][0]["sentence"]
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["ask"], ["frobnicate"], ["ask", "q", "--k", "0"], ["ask", "q", "--k", str(MAX_K + 1)],
+    ["ask", "q", "--k", "many"], ["ask", "q", "--bogus"], ["ask", "q", "--corpus"],
+])
+def test_usage_errors_exit_2_with_usage_on_stderr(argv):
+    code, out, err = run(argv)
+    assert code == EXIT_USAGE
+    assert out == ""
+    assert "usage: factbot" in err and "Traceback" not in err
+
+
+def test_help_exits_0_on_stdout():
+    code, out, err = run(["--help"])
+    assert (code, err) == (EXIT_OK, "")
+    assert "usage: factbot" in out and "ask" in out
+
+
+@pytest.mark.parametrize("question", ["", "   ", "the of and", "x" * (MAX_QUESTION_CHARS + 1)])
+def test_question_error_exits_1_with_one_line(harbor_path, question):
+    code, out, err = run(["ask", question, "--corpus", str(harbor_path)])
+    assert (code, out) == (EXIT_INPUT, "")
+    assert_one_error_line(err)
+
+
+def test_missing_corpus_exits_1_naming_the_file(tmp_path):
+    missing = tmp_path / "nowhere.txt"
+    code, out, err = run(["ask", "Who?", "--corpus", str(missing)])
+    assert (code, out) == (EXIT_INPUT, "")
+    assert_one_error_line(err)
+    assert str(missing) in err
+
+
+def test_bad_corpus_file_exits_1_naming_the_file(tmp_path):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    code, _, err = run(["ask", "--json", "-", "--corpus", str(binary)], "Who is the mayor?\n")
+    assert code == EXIT_INPUT
+    assert_one_error_line(err)
+    assert str(binary) in err
+
+
+def test_corpus_takes_several_paths(harbor_path, tmp_path, ferry_page):
+    ferry = tmp_path / "ferry.md"
+    ferry.write_text(ferry_page, encoding="utf-8")
+    _, out, _ = run(["ask", "How many residents rely on the ferry?", "--json",
+                     "--corpus", str(harbor_path), str(ferry)])
+    assert json.loads(out)["citations"][0]["doc"] == "ferry"
+
+
+def test_console_script_from_outside_the_source_tree_never_imports_discord(tmp_path):
+    script = shutil.which("factbot", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the factbot console script is not installed beside this Python")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", script, "ask", "--json", "-"],
+        input="How many troops has Russia sent to Belarus?\n\n", capture_output=True, text=True,
+        cwd=tmp_path, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert "retrieval" in imported and "bot.cli" in imported
+    assert not [name for name in imported if name.split(".")[0] in ("discord", "dotenv")]
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert "30,000" in first["citations"][0]["sentence"]
+    assert "error" in second
