@@ -74,7 +74,7 @@ def main() -> int:
     for name, ranks in systems.items():
         n = max(len(ranks), 1)
         recalls = [sum(1 for x in ranks if x and x <= r) / n for r in RANKS]
-        print(f"{name:28} " + " ".join(f"{v:.3f} " for v in recalls))
+        print(f"{name:28} " + " ".join(f"{v:.4f}" for v in recalls))
     return 0
 
 

@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("corpus", nargs="+", metavar="CORPUS")
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="the index folder to write")
 
-    discord = commands.add_parser("discord", help="run the Discord bot (settings from .env; see .env.example)",
+    discord = commands.add_parser("discord", help="run the Discord bot (settings: .env, see .env.example)",
                                   description="Run the Discord bot. Settings come from the environment "
                                               "and .env; .env.example documents them.")
     discord.add_argument("--sync", action="store_true",

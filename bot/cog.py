@@ -25,7 +25,7 @@ MAX_REF_CHARS = 100
 NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 
-Question = commands.Range[str, 1, MAX_QUESTION_CHARS]
+ShortText = commands.Range[str, 1, MAX_QUESTION_CHARS]
 Ref = commands.Range[str, 1, MAX_REF_CHARS]
 T = TypeVar("T")
 
@@ -35,6 +35,8 @@ def _per_user_cooldown(ctx: commands.Context) -> app_commands.Cooldown | None:
     return app_commands.Cooldown(1, seconds) if seconds > 0 else None
 
 
+# Applied to the command, not the function, so that each cog instance (each bot) gets its
+# own copy of the buckets rather than sharing the function's.
 _cooldown = commands.dynamic_cooldown(_per_user_cooldown, commands.BucketType.user)
 
 
@@ -45,32 +47,32 @@ class FactCog(commands.Cog, name="factbot"):
         self.settings = settings
         self.several_docs = len(engine.corpus.articles) > 1
 
+    @_cooldown
     @commands.hybrid_command()
     @app_commands.describe(question="what you want to know from the article")
-    @_cooldown
-    async def ask(self, ctx: commands.Context, *, question: Question) -> None:
+    async def ask(self, ctx: commands.Context, *, question: ShortText) -> None:
         """Answer a question with the article's own sentences, cited."""
         answer = await self._run(ctx, self.engine.ask, question, self.settings.k)
         await ctx.send(embed=embeds.answer_embed(answer, self.several_docs), allowed_mentions=NO_MENTIONS)
 
+    @_cooldown
     @commands.hybrid_command()
     @app_commands.describe(claim="a statement to check against the article")
-    @_cooldown
-    async def check(self, ctx: commands.Context, *, claim: Question) -> None:
+    async def check(self, ctx: commands.Context, *, claim: ShortText) -> None:
         """Check a claim against the article: a verdict with its evidence."""
         result = await self._run(ctx, self.engine.check, claim, self.settings.k)
         await ctx.send(embed=embeds.check_embed(result, self.several_docs), allowed_mentions=NO_MENTIONS)
 
+    @_cooldown
     @commands.hybrid_command()
     @app_commands.describe(ref="a sentence reference from an answer, like 4.2")
-    @_cooldown
     async def context(self, ctx: commands.Context, ref: Ref) -> None:
         """Show a cited sentence with its neighbours."""
         found = await self._run(ctx, self.engine.context, ref)
         await ctx.send(embed=embeds.context_embed(found, self.several_docs), allowed_mentions=NO_MENTIONS)
 
-    @commands.hybrid_command()
     @_cooldown
+    @commands.hybrid_command()
     async def source(self, ctx: commands.Context) -> None:
         """List the loaded articles: title, byline and sentence count."""
         sources = await self._run(ctx, self.engine.sources)
@@ -79,7 +81,8 @@ class FactCog(commands.Cog, name="factbot"):
     @commands.hybrid_command(name="help")
     async def show_help(self, ctx: commands.Context) -> None:
         """Show what factbot can do."""
-        usages = [(f"{c.name} {c.signature}".strip(), c.short_doc) for c in self.get_commands() if not c.hidden]
+        usages = [(f"{c.name} {c.signature}".strip(), c.short_doc)
+                  for c in self.get_commands() if not c.hidden]
         await ctx.send(embed=embeds.help_embed(usages, self.settings.prefix), ephemeral=True,
                        allowed_mentions=NO_MENTIONS)
 
@@ -96,8 +99,9 @@ class FactCog(commands.Cog, name="factbot"):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A mention of the bot (or a DM) that is not a prefix command is a question, or a
-        command named by its first word; it runs through the same command as `ask`."""
+        """A mention of the bot (or a DM) that is not a prefix command is a question for
+        `ask`, or names a command by its first word; either runs like a typed command,
+        with its cooldown and error replies."""
         if message.author.bot or not self._addressed(message):
             return
         ctx = await self.bot.get_context(message)
@@ -109,14 +113,17 @@ class FactCog(commands.Cog, name="factbot"):
 
     async def cog_command_error(self, ctx: commands.Context, error: Exception) -> None:
         cause = _unwrap(error)
-        text = _explain(cause, f"{ctx.clean_prefix or self.settings.prefix}{ctx.command} {ctx.command.signature}")
+        text = _explain(cause, f"{ctx.prefix or self.settings.prefix}{ctx.command} {ctx.command.signature}")
         if text is None:
             log.error("command %s failed", ctx.command, exc_info=cause)
             text = APOLOGY
         try:
+            if ctx.interaction is not None and ctx.interaction.response.is_done():
+                # A reply to a public defer cannot be ephemeral; remove the "thinking…" placeholder.
+                await ctx.interaction.delete_original_response()
             await ctx.send(embeds.notice(text), ephemeral=True, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
-            log.warning("could not send an error reply in channel %s", ctx.channel.id, exc_info=True)
+            log.warning("could not send the error reply for %s", ctx.command, exc_info=True)
 
     async def _run(self, ctx: commands.Context, call: Callable[..., T], *args: Any) -> T:
         """Acknowledges a slash command at once (Discord allows 3 seconds), then runs the

@@ -43,7 +43,8 @@ class FactTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The last resort for slash-command errors that no command handled."""
         log.error("slash command %r failed", interaction.command and interaction.command.name, exc_info=error)
-        reply = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+        response = interaction.response
+        reply = interaction.followup.send if response.is_done() else response.send_message
         try:
             await reply(embeds.notice(APOLOGY), ephemeral=True, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:

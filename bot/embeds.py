@@ -103,7 +103,8 @@ def check_embed(check: ClaimCheck, several_docs: bool = False) -> discord.Embed:
 
 def context_embed(context: Context, several_docs: bool = False) -> discord.Embed:
     """The reply to `context`: the sentence in bold between its neighbours."""
-    rows = [(c, False) for c in context.before] + [(context.target, True)] + [(c, False) for c in context.after]
+    rows = [(c, False) for c in context.before] + [(context.target, True)]
+    rows += [(c, False) for c in context.after]
     lines: list[str] = []
     remaining = DESCRIPTION_LIMIT - len(rows)  # one newline per row
     for i, (citation, is_target) in enumerate(rows):
@@ -126,7 +127,7 @@ def sources_embed(sources: Sequence[SourceInfo]) -> discord.Embed:
         shown, hidden = shown[:FIELD_COUNT_LIMIT - 1], len(shown) - (FIELD_COUNT_LIMIT - 1)
     total = sum(s.sentences for s in sources)
     embed = discord.Embed(title="Loaded articles", colour=_COLOUR_FOUND,
-                          description=f"{len(sources)} article(s), {total:,} sentences.")
+                          description=f"{_count(len(sources), 'article')}, {_count(total, 'sentence')}.")
     fields = [_Field("", quote(s.title or s.doc), _source_body(s)) for s in shown]
     if hidden:
         fields.append(_Field("", "More", lambda limit: shorten(f"and {hidden:,} more articles", limit)))
@@ -156,7 +157,9 @@ class _Field:
         if not self.title:
             return self.label
         room = limit - len(self.label) - len(_SEPARATOR)
-        return f"{self.label}{_SEPARATOR}{shorten(self.title, room)}" if room > len(ELLIPSIS) * 8 else self.label
+        if room < 8:
+            return self.label
+        return f"{self.label}{_SEPARATOR}{shorten(self.title, room)}"
 
 
 def _add_fields(embed: discord.Embed, fields: Sequence[_Field]) -> discord.Embed:
@@ -183,11 +186,16 @@ def _with_citations(embed: discord.Embed, citations: Sequence[Citation], several
 
 def _answer_line(answer: Answer) -> str:
     said = f" (according to {quote(answer.attribution)})" if answer.attribution else ""
-    return f"**{shorten(quote(answer.answer or ''), _SUMMARY_LIMIT // 2)}**{shorten(said, _SUMMARY_LIMIT // 2)}"
+    short = shorten(quote(answer.answer or ""), _SUMMARY_LIMIT // 2)
+    return f"**{short}**{shorten(said, _SUMMARY_LIMIT // 2)}"
 
 
 def _ref(citation: Citation, several_docs: bool) -> str:
     return citation.sentence_id if several_docs else citation.ref
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _code(text: str) -> str:

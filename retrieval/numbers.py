@@ -236,9 +236,11 @@ def _unit_after(text: str, end: int) -> tuple[str | None, int]:
     match = _NEXT_WORD.match(text, end)
     if not match:
         return None, end
-    word = _lower(match.group(1)).rstrip(".")
-    if word in ("and", "or", "to", "the", "a", "an", "of", "in"):
+    word = _lower(match.group(1))
+    if word.rstrip(".") in ("and", "or", "to", "the", "a", "an", "of", "in"):
         return None, end
+    if word.endswith(".") and word.count(".") == 1:
+        return word[:-1], match.end(1) - 1
     return word, match.end(1)
 
 

@@ -133,7 +133,9 @@ def test_jsonl_gz_collection_equals_plain(tmp_path, harbor_page, ferry_page):
     packed = tmp_path / "news.jsonl.gz"
     with gzip.open(packed, "wt", encoding="utf-8") as out:
         out.write(lines)
-    assert [(a.doc, a.text) for a in load_articles([packed])] == [(a.doc, a.text) for a in load_articles([plain])]
+    loaded = [[(a.doc, a.text) for a in load_articles([path])] for path in (packed, plain)]
+    assert loaded[0] == loaded[1]
+    assert [doc for doc, _ in loaded[0]] == ["ferry", "harbor"]
 
 
 def test_duplicate_article_text_is_indexed_once(tmp_path, harbor_path, harbor_page):
@@ -174,7 +176,8 @@ BAD_INPUTS: dict[str, tuple[str, bytes | None, str]] = {
     "missing": ("missing.txt", None, "no such file"),
     "wrong suffix": ("story.pdf", b"%PDF-1.4 some text", "not an article file"),
     "json not jsonl": ("story.json", b'{"id": "a", "text": "Hello there."}', "not an article file"),
-    "bad json line": ("bad.jsonl", record("a", "T", "Hello there. It works.").encode() + b"{oops\n", "line 2"),
+    "bad json line": ("bad.jsonl", record("a", "T", "Hello there. It works.").encode() + b"{oops\n",
+                      "line 2"),
     "not an object": ("list.jsonl", b"[1, 2, 3]\n", "line 1"),
     "no text field": ("notext.jsonl", b'{"id": "a", "title": "T"}\n', "text"),
     "empty collection": ("none.jsonl", b"\n\n", "no articles"),
@@ -220,8 +223,9 @@ def test_nothing_is_half_loaded(tmp_path, harbor_path, case):
 
 def test_folder_without_articles(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    with pytest.raises(ArticleError, match="holds no"):
+    with pytest.raises(ArticleError, match="holds no") as caught:
         load_articles([tmp_path])
+    assert str(tmp_path) in str(caught.value)
 
 
 def test_oversize_limit_is_configurable(harbor_path):

@@ -24,9 +24,9 @@ from discord.webhook.async_ import async_context
 import bot
 from bot import embeds
 from bot.cog import APOLOGY, MAX_QUESTION_CHARS
-from bot.discord_bot import default_intents, run
+from bot.discord_bot import FactBot, default_intents, run
 from bot.settings import Settings
-from retrieval import ClaimCheck, Verdict, claims
+from retrieval import ClaimCheck, Verdict
 
 TROOPS = "How many troops has Russia sent to Belarus?"
 CLAIM = "Russia has sent 30,000 troops to Belarus."
@@ -41,10 +41,21 @@ def engine(bundled_engine):
 
 
 @pytest.fixture
-async def make_bot(engine):
+async def make_bot(engine, monkeypatch):
     """Builds the bot as `create_bot` does and wires it to dpytest's fake Discord. Returns
-    the bot and the payloads of every message it sends."""
-    async def make(settings=Settings(cooldown=0), members=1):
+    the bot and the payload of every message it sends (dpytest's fake HTTP drops the
+    allowed mentions, so they are read where discord.py builds the payload)."""
+    payloads = []
+    build_payload = discord.abc.handle_message_parameters
+
+    def spy(*args, **kwargs):
+        params = build_payload(*args, **kwargs)
+        payloads.append(params.payload)
+        return params
+    monkeypatch.setattr(discord.abc, "handle_message_parameters", spy)
+
+    async def make(settings=None, members=1):
+        settings = settings or Settings(cooldown=0)
         intents = default_intents()
         intents.members = True  # dpytest needs the member cache
         factbot = bot.create_bot(settings, engine, intents=intents)
@@ -52,13 +63,6 @@ async def make_bot(engine):
         dpytest.configure(factbot, members=members)
         factbot.allowed_mentions = discord.AllowedMentions.none()  # configure() drops it
         await factbot.setup_hook()  # dpytest does not log in, so nothing else calls it
-        payloads = []
-        send_message = factbot.http.send_message
-
-        async def spy(channel_id, *, params):
-            payloads.append(params.payload)
-            return await send_message(channel_id, params=params)
-        factbot.http.send_message = spy
         return factbot, payloads
     yield make
     await dpytest.empty_queue()
@@ -97,8 +101,6 @@ async def test_a_question_full_of_mentions_pings_nobody(factbot):
     assert "@everyone" not in embed.title and member.mention not in embed.title
 
 
-@pytest.mark.xfail(not hasattr(claims, "check"), strict=False,
-                   reason="Engine.check is a placeholder until retrieval/claims.py lands")
 async def test_check_replies_with_verdict_and_evidence(factbot, engine):
     await dpytest.message(f"!check {CLAIM}")
     embed = sent().embeds[0]
@@ -281,6 +283,9 @@ class RecordingWebhookAdapter:
         self.requests.append(("followup", payload))
         return _message_payload(payload)
 
+    async def delete_original_interaction_response(self, application_id, token, *, session, **_):
+        self.requests.append(("delete original", {}))
+
 
 def _interaction_payload(name: str, user_id: int = 3, **options: str) -> dict:
     return {
@@ -318,7 +323,8 @@ async def slash(engine):
 
 async def test_slash_ask_defers_then_answers_like_the_prefix_command(slash, engine):
     (kind, defer), (follow, reply) = await slash("ask", question=TROOPS)
-    assert (kind, defer) == ("callback", {"type": discord.InteractionResponseType.deferred_channel_message.value})
+    deferred = discord.InteractionResponseType.deferred_channel_message.value
+    assert (kind, defer) == ("callback", {"type": deferred})
     assert follow == "followup"
     assert reply["embeds"] == [embeds.answer_embed(engine.ask(TROOPS)).to_dict()]
     assert "30,000" in reply["embeds"][0]["fields"][0]["value"]
@@ -336,6 +342,30 @@ async def test_slash_cooldown_is_an_ephemeral_reply(slash):
     assert len(await slash("ask", user_id=4, question=TROOPS)) == 2  # another user is not held back
 
 
+async def test_slash_engine_error_after_the_defer_is_still_ephemeral(slash):
+    (_, defer), deleted, (follow, reply) = await slash("ask", question="the of and")
+    assert defer["type"] == discord.InteractionResponseType.deferred_channel_message.value
+    assert deleted == ("delete original", {})
+    assert follow == "followup" and reply["flags"] & discord.MessageFlags.ephemeral.flag
+    assert "no searchable words" in reply["content"] and reply["allowed_mentions"] == NO_PINGS
+
+
+async def test_slash_unexpected_error_is_logged_and_apologised_for(slash, engine, monkeypatch, caplog):
+    monkeypatch.setattr(engine, "ask", lambda question, k: 1 / 0)
+    *_, (_, reply) = await slash("ask", question=TROOPS)
+    assert reply["content"] == APOLOGY and reply["flags"] & discord.MessageFlags.ephemeral.flag
+    assert [r.exc_info[0] for r in caplog.records if r.levelno == logging.ERROR] == [ZeroDivisionError]
+
+
+async def test_a_slash_command_the_tree_cannot_run_gets_the_fallback_apology(slash, caplog):
+    ((kind, response),) = await slash("retired-command")
+    assert kind == "callback" and response["data"]["content"] == APOLOGY
+    assert response["data"]["flags"] & discord.MessageFlags.ephemeral.flag
+    assert response["data"]["allowed_mentions"] == NO_PINGS
+    assert [r.exc_info[0] for r in caplog.records if r.levelno == logging.ERROR] == [
+        discord.app_commands.CommandNotFound]
+
+
 async def test_slash_help_is_ephemeral(slash):
     ((kind, response),) = await slash("help")
     assert kind == "callback" and response["data"]["flags"] & discord.MessageFlags.ephemeral.flag
@@ -350,7 +380,8 @@ async def test_slash_commands_are_registered_with_descriptions(engine):
     ask = commands_["ask"]
     assert ask.description.startswith("Answer a question")
     (question,) = ask.parameters
-    assert question.max_length == MAX_QUESTION_CHARS and question.description
+    assert question.max_value == MAX_QUESTION_CHARS and question.description
+    assert ask.to_dict(factbot.tree)["options"][0]["max_length"] == MAX_QUESTION_CHARS
 
 
 # Building and running
@@ -367,8 +398,8 @@ def test_create_bot_reads_the_environment_and_needs_no_token(monkeypatch, tmp_pa
 
 def test_without_message_content_the_bot_warns_once(engine, caplog):
     bot.create_bot(Settings(), engine, intents=default_intents(message_content=False))
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "message content intent" in warnings[0].getMessage()
+    ours = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("bot.")]
+    assert len(ours) == 1 and "message content intent" in ours[0].getMessage()
 
 
 async def test_guild_sync_at_start_when_a_guild_is_set(engine, monkeypatch):
@@ -417,15 +448,66 @@ def test_a_refused_token_exits_2_and_never_shows(monkeypatch):
 def test_a_bad_corpus_exits_1_before_connecting(monkeypatch, tmp_path):
     attempts = _refuse_to_connect(monkeypatch)
     err = io.StringIO()
-    code = run(corpus=[str(tmp_path / "missing.txt")], stderr=err, environ={"DISCORD_TOKEN": TOKEN}, env_file=None)
+    code = run(corpus=[str(tmp_path / "missing.txt")], stderr=err, environ={"DISCORD_TOKEN": TOKEN},
+               env_file=None)
     assert code == 1 and attempts == []
     assert err.getvalue().splitlines()[-1].startswith("factbot: error: ")
+
+
+class FakeGateway:
+    """Stands in for connecting to Discord: records each bot `run` starts, and can refuse
+    the privileged message content intent as Discord does when the portal has it off."""
+
+    def __init__(self):
+        self.bots: list[FactBot] = []
+        self.refuse_message_content = False
+
+    async def start(self, bot_: FactBot, token: str) -> None:
+        self.bots.append(bot_)
+        if bot_.intents.message_content and self.refuse_message_content:
+            raise discord.PrivilegedIntentsRequired(None)
+
+
+@pytest.fixture
+def gateway(monkeypatch):
+    fake = FakeGateway()
+
+    async def start(self, token, *, reconnect=True):
+        await fake.start(self, token)
+    monkeypatch.setattr(FactBot, "start", start)
+    return fake
+
+
+def test_run_serves_the_corpus_given_on_the_command_line(gateway, harbor_path):
+    code = run(corpus=[str(harbor_path)], stderr=io.StringIO(), environ={"DISCORD_TOKEN": TOKEN},
+               env_file=None)
+    assert code == 0 and len(gateway.bots) == 1
+    assert [s.doc for s in gateway.bots[0].engine.sources()] == [harbor_path.stem]
+    assert gateway.bots[0].intents.message_content
+
+
+def test_run_loads_a_saved_index(gateway, harbor_engine, tmp_path):
+    harbor_engine.save(tmp_path / "index")
+    environ = {"DISCORD_TOKEN": TOKEN, "FACTBOT_INDEX": str(tmp_path / "index")}
+    code = run(stderr=io.StringIO(), environ=environ, env_file=None)
+    assert code == 0
+    assert gateway.bots[0].engine.sources() == harbor_engine.sources()
+
+
+def test_without_the_message_content_intent_the_bot_reconnects_without_it(gateway, caplog):
+    gateway.refuse_message_content = True
+    code = run(stderr=io.StringIO(), environ={"DISCORD_TOKEN": TOKEN}, env_file=None)
+    assert code == 0
+    assert [b.intents.message_content for b in gateway.bots] == [True, False]
+    assert gateway.bots[0].engine is gateway.bots[1].engine  # built once
+    ours = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("bot.")]
+    assert len(ours) == 1 and "message content intent is off" in ours[0].getMessage()
 
 
 def _factbot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FACTBOT_"))}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
 
 
 def test_factbot_discord_without_a_token_is_one_line_exit_2_in_under_a_second(tmp_path):
@@ -444,6 +526,6 @@ def test_the_cli_never_imports_discord(tmp_path):
             "main(['ask', 'How many troops?'], stdout=open('/dev/null', 'w')); "
             "print('discord' in sys.modules)")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FACTBOT_"))}
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
     assert result.stdout.strip() == "False", result.stderr

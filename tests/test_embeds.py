@@ -149,18 +149,19 @@ def test_long_citations_are_shortened_but_refs_kept_whole():
     assert len(embed) > 5000  # the budget is used, not wasted
 
 
+_refs = st.from_regex(r"\d{1,3}\.\d{1,2}", fullmatch=True)
 _words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=1500)
 
 
 @settings(max_examples=60, deadline=None)
 @given(question=_words, answer=st.none() | _words, found=st.booleans(),
-       cites=st.lists(st.tuples(_words, _words, st.from_regex(r"\d{1,3}\.\d{1,2}", fullmatch=True)), max_size=25),
+       cites=st.lists(st.tuples(_words, _words, _refs), max_size=25),
        several=st.booleans())
 def test_any_answer_fits_discord_limits(question, answer, found, cites, several):
     citations = tuple(citation(ref=ref, sentence=sentence, title=title) for sentence, title, ref in cites)
     embed = embeds.answer_embed(Answer(question, found, answer if found else None, citations), several)
     assert_within_limits(embed)
-    for field, cited in zip(embed.fields, citations):
+    for field, cited in zip(embed.fields, citations, strict=True):
         assert field.name.startswith(cited.sentence_id if several else cited.ref)
 
 
@@ -202,7 +203,8 @@ def test_context_embed_shortens_huge_sentences_but_keeps_refs():
     cited = [citation(ref=f"1.{i}", sentence="long " * 2000) for i in range(1, 6)]
     embed = embeds.context_embed(Context("T", cited[2], tuple(cited[:2]), tuple(cited[3:])))
     assert_within_limits(embed)
-    assert [line.lstrip("*")[:5] for line in embed.description.split("\n")] == [f"`1.{i}`" for i in range(1, 6)]
+    refs = [line.lstrip("*")[:5] for line in embed.description.split("\n")]
+    assert refs == [f"`1.{i}`" for i in range(1, 6)]
 
 
 def test_sources_embed_lists_articles(engine):
@@ -210,17 +212,18 @@ def test_sources_embed_lists_articles(engine):
     embed = embeds.sources_embed(sources)
     assert_within_limits(embed)
     assert len(embed.fields) == len(sources)
+    assert embed.description == f"1 article, {sources[0].sentences:,} sentences."
     assert f"{sources[0].sentences:,} sentences" in embed.fields[0].value
 
 
 def test_sources_embed_caps_fields_and_counts_the_rest():
-    sources = [SourceInfo(f"doc{i}", "A title " * 40, "By someone " * 30, 100, "https://example.org/" + "p" * 200)
-               for i in range(40)]
+    url = "https://example.org/" + "p" * 200
+    sources = [SourceInfo(f"doc{i}", "A title " * 40, "By someone " * 30, 100, url) for i in range(40)]
     embed = embeds.sources_embed(sources)
     assert_within_limits(embed)
     assert len(embed.fields) == 25
     assert embed.fields[-1].value == "and 16 more articles"
-    assert "40 article(s)" in embed.description
+    assert embed.description == "40 articles, 4,000 sentences."
 
 
 def test_help_embed_lists_each_usage():

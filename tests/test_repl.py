@@ -61,11 +61,12 @@ def test_help(harbor_engine):
 
 
 def test_k_changes_how_many_sentences_are_cited(harbor_engine):
-    written, _ = session(harbor_engine, ":k 1", "bridge council harbor town", ":k 2", "bridge council harbor town")
+    question = "bridge council harbor town"
+    written, _ = session(harbor_engine, ":k 1", question, ":k 2", question)
     assert written[0] == "citing 1 sentence"
     assert sum(line.startswith("[") for line in written[1].splitlines()) == 1
     assert written[2] == "citing 2 sentences"
-    assert written[3] == render.answer_to_text(harbor_engine.ask("bridge council harbor town", 2))
+    assert written[3] == render.answer_to_text(harbor_engine.ask(question, 2))
 
 
 @pytest.mark.parametrize("value", ["", "0", "-1", str(MAX_K + 1), "two", "1.5"])

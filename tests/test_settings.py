@@ -1,8 +1,11 @@
+import inspect
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+import bot.settings
 from bot.settings import DEFAULT_COOLDOWN_SECONDS, DEFAULT_PREFIX, Secret, Settings, SettingsError
 from retrieval import DEFAULT_K, FactbotError
 
@@ -91,3 +94,12 @@ def test_secret_compares_by_value():
     assert Secret("a") == Secret("a") and Secret("a") != Secret("b")
     assert Secret("a") != "a"
 
+
+
+def test_env_example_documents_every_setting_with_its_default():
+    example = Path(__file__).parent.parent / ".env.example"
+    read = set(re.findall(r'"((?:DISCORD|FACTBOT)_[A-Z_]+)"', inspect.getsource(bot.settings)))
+    text = example.read_text(encoding="utf-8")
+    documented = set(re.findall(r"^((?:DISCORD|FACTBOT)_[A-Z_]+)=", text, re.MULTILINE))
+    assert read == documented
+    assert Settings.from_env({}, example) == Settings()

@@ -1,0 +1,79 @@
+"""The development-set floors, through the public API, with the hit rule of shared/eval/score.py.
+
+A citation hits when it contains one of the question's gold passages, both folded for case,
+curly quotes, dashes and white space. The questions live beside the project, not in it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from retrieval import DEFAULT_K, Answer
+
+EVAL = Path(__file__).parents[2] / "shared" / "eval"
+QUESTIONS = EVAL / "questions.jsonl"
+
+pytestmark = pytest.mark.skipif(
+    not QUESTIONS.is_file(), reason=f"development questions not found at {QUESTIONS} (../shared is absent)")
+
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2014": "-", "\u2013": "-", "\u00a0": " "})
+
+
+def norm(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").translate(_FOLD)).strip().lower()
+
+
+def rank_of_hit(answer: Answer, gold: list[str]) -> int | None:
+    golds = [norm(g) for g in gold]
+    for rank, citation in enumerate(answer.citations, 1):
+        if any(g in norm(citation.sentence) for g in golds):
+            return rank
+    return None
+
+
+@pytest.fixture(scope="module")
+def scored(bundled_engine) -> list[tuple[dict, Answer]]:
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    answers = bundled_engine.ask_batch([item["question"] for item in items], DEFAULT_K)
+    return list(zip(items, answers))
+
+
+def answerable(scored) -> list[tuple[dict, Answer]]:
+    return [(item, answer) for item, answer in scored if item["gold"]]
+
+
+def recall_at(scored, k: int) -> tuple[float, list[str]]:
+    pairs = answerable(scored)
+    misses = []
+    for item, answer in pairs:
+        rank = rank_of_hit(answer, item["gold"])
+        if rank is None or rank > k:
+            top = answer.citations[0].sentence[:70] if answer.citations else ""
+            misses.append(f"{item['id']} rank={rank} {item['question']!r} top={top!r}")
+    return 1 - len(misses) / len(pairs), misses
+
+
+def test_recall_at_1(scored):
+    recall, misses = recall_at(scored, 1)
+    assert recall >= 0.90, f"R@1={recall:.3f} < 0.90; misses:\n" + "\n".join(misses)
+
+
+def test_recall_at_3(scored):
+    recall, misses = recall_at(scored, 3)
+    assert recall >= 0.96, f"R@3={recall:.3f} < 0.96; misses:\n" + "\n".join(misses)
+
+
+def test_every_unanswerable_question_is_not_found(scored):
+    unanswerable = [(item, answer) for item, answer in scored if not item["gold"]]
+    assert unanswerable
+    wrongly_found = [item["question"] for item, answer in unanswerable if answer.found is not False]
+    assert not wrongly_found
+
+
+def test_at_most_one_answerable_question_is_not_found(scored):
+    abstained = [item["question"] for item, answer in answerable(scored) if answer.found is False]
+    assert len(abstained) <= 1, abstained
