@@ -74,6 +74,9 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _ADVERB_TAIL = re.compile(r"(?:\s+(?:[a-z]+ly|on \w+day|last \w+|this \w+|today|yesterday))+$")
 _MAX_SPEAKER_WORDS = 9
 _PRONOUN_LOOKBACK = 3
+# Candidates that fit the question's form this well are taken from the best-ranked sentence
+# holding one; weaker ones only when no cited sentence holds a strong one.
+_STRONG_FIT = 2
 _QUOTATION_REACH = 3
 
 
@@ -290,7 +293,7 @@ def _date_candidates(text: str, ask: _Ask) -> list[_Candidate]:
                 continue
             fit = 3
         else:
-            fit = 3 if has_day or has_year else 2
+            fit = 3
         if ask.preposition and re.search(rf"\b{ask.preposition}\s+$", text[:phrase.start], re.IGNORECASE):
             fit += 1
         found.append(_Candidate(phrase.start, phrase.end, fit))
@@ -312,8 +315,7 @@ def _person_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
     titles = _titles()
     place_names = places()
     for start, end in name_chunks(text):
-        titled = _strip_leading(text, start, end, lambda w: _bare(w) in titles or fold(w) in place_names
-                                or _bare(w) in place_names)
+        titled = _after_title(text, start, end)
         first = _strip_leading(text, titled, end, lambda w: _terms(w) <= question_terms)
         if first >= end:
             continue
@@ -330,6 +332,17 @@ def _person_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
             fit = 1
         found.append(_Candidate(first, end, fit))
     return found
+
+
+def _after_title(text: str, start: int, end: int) -> int:
+    """Where the name starts in a chunk that may open with a title: past the last title word
+    that has words after it ("Polish Foreign Minister | Zbigniew Rau"), else past leading
+    demonyms and place names ("French | Macron")."""
+    tokens = _tokens(text[start:end])
+    last_title = max((i for i, t in enumerate(tokens[:-1]) if _bare(t.text) in _titles()), default=None)
+    if last_title is not None:
+        return start + tokens[last_title + 1].start
+    return _strip_leading(text, start, end, lambda w: fold(w) in places() or _bare(w) in places())
 
 
 def _speaks(text: str, end: int) -> bool:
@@ -372,7 +385,8 @@ def _place_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
         if not own:
             if known and len(known) == len(members):
                 found.append(_Candidate(start, end, 3 if locative else 2))
-            elif locative and not any(w in _ORGANISATION_WORDS for m in members for w in map(_bare, m.split())):
+            elif (locative or len(members) > 1) and not any(
+                    w in _ORGANISATION_WORDS or w in _titles() for m in members for w in map(_bare, m.split())):
                 found.append(_Candidate(start, end, 2 if len(members) > 1 else 1))
         i = j + 1
     return found
@@ -437,7 +451,7 @@ def extract(question: Question, sentences: list[Sentence], corpus) -> Span | Non
         anchors = [t.start for t in _tokens(text) if _terms(t.text) & question_terms]
         for candidate in _candidates(text, question, ask, question_terms):
             distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
-            key = (candidate.fit, -rank, -distance)
+            key = (candidate.fit >= _STRONG_FIT, -rank, candidate.fit, -distance)
             if best is None or key > best[0]:
                 best = (key, sentence, candidate)
     if best is None:
@@ -458,8 +472,7 @@ def _fuller_name(name: str, sentences: list[Sentence]) -> str:
         for start, end in name_chunks(sentence.text):
             chunk = sentence.text[start:end]
             if chunk.endswith(" " + name):
-                first = _strip_leading(sentence.text, start, end,
-                                       lambda w: _bare(w) in titles or fold(w) in places())
+                first = _after_title(sentence.text, start, end)
                 if first < end - len(name):
                     return sentence.text[first:end]
     return name

@@ -26,7 +26,7 @@ from functools import lru_cache
 from .answer import attribution, name_chunks, places
 from .errors import QuestionError
 from .models import ClaimCheck, Sentence, Verdict
-from .numbers import (Agreement, Quantity, compare_dates, compare_quantities,
+from .numbers import (CURRENCIES, Agreement, Quantity, compare_dates, compare_quantities,
                       date_phrases, find_quantities)
 from .text import load_data_lines, stem
 
@@ -39,6 +39,7 @@ _NEGATION = re.compile(r"\b(?:not|never|no|without|nor|neither|cannot|(?:refus|d
 _NEGATION_SCOPE_WORDS = 4
 _SUBJECT_REACH_WORDS = 3
 _COUNTED_WORDS = 4
+MONEY, PERCENT = "<money>", "<percent>"
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _LOCATIVE = ("to", "in", "from", "into", "near", "at")
 
@@ -88,6 +89,7 @@ class _Checker:
         return max(idf, 0.0) + 1.0
 
     def known(self, term: str) -> bool:
+        """Whether the articles use the term (a place also by its demonym)."""
         return term in self.index.vocabulary or any(
             t in self.index.vocabulary for t, alias in self.aliases.items() if alias == term)
 
@@ -121,11 +123,14 @@ def check(claim: str, engine, k: int) -> ClaimCheck:
     if not hits:
         return ClaimCheck(claim, Verdict.NOT_IN_ARTICLE, (), "no sentence of the article is about this")
     weights = {t: checker.weight(t) for t in content}
+    slot_weights = {t: checker.weight(t) for t in checker.terms(claim)}
     scored = []
     for hit in hits:
-        coverage = _coverage(weights, set(checker.terms(sentences[hit.position].text)))
-        scored.append((coverage, hit.score, hit.position))
-    scored.sort(key=lambda c: (-c[0], -c[1], c[2]))
+        held = set(checker.terms(sentences[hit.position].text))
+        scored.append((_coverage(weights, held), _coverage(slot_weights, held), hit.score, hit.position))
+    # Best first: the most content, then the most content and figures, then BM25.
+    scored.sort(key=lambda c: (-c[0], -c[1], -c[2], c[3]))
+    scored = [(coverage, score, position) for coverage, _, score, position in scored]
     best_coverage, _, best_position = scored[0]
     best = sentences[best_position]
 
@@ -153,17 +158,22 @@ def check(claim: str, engine, k: int) -> ClaimCheck:
 
 def _judge(claim: str, sentence: Sentence, weights: dict[str, float], checker: _Checker,
            engine) -> _Finding:
-    """What one sentence says of the claim. Figures are matched by the word they count and a
-    date by the word before it ("until 2035", "on Monday"), so a difference there contradicts
-    a sentence about the claim; other differences (a date in another role, a negation, an
-    opposite word) contradict only a sentence that states the same thing, covering
-    `SUPPORT_SHARE` of the claim."""
+    """What one sentence says of the claim. It states the claim when it covers
+    `SUPPORT_SHARE` of the claim's content, and is about it when it covers that share of the
+    content words the articles use at all. Figures are matched by what they count and a
+    date by the word before it ("until 2035", "on Monday"), so a difference there
+    contradicts a sentence about the claim; other differences (a date in another role, a
+    place, a negation, an opposite word) contradict only a sentence that states it."""
     text = sentence.text
     held = set(checker.terms(text))
     opposite = _opposite_words(claim, text)
-    if opposite:
-        held |= set(checker.terms(opposite[0]))
-    states_it = _coverage(weights, held) >= SUPPORT_SHARE
+    place = _place_mismatch(claim, text)
+    # A word the sentence replaces by its opposite, or a place by another, is not missing.
+    replaced = set(checker.terms(opposite[0])) if opposite else set()
+    replaced |= set(checker.terms(place[0])) if place else set()
+    states_it = _coverage(weights, held | replaced) >= SUPPORT_SHARE
+    # Words the articles never use are the claim's own wording, not facts a sentence lacks.
+    about_it = _coverage({t: w for t, w in weights.items() if checker.known(t)}, held | replaced) >= SUPPORT_SHARE
     ref = f"[{_ref(sentence, engine)}]"
     names = [(m.start(), m.end()) for n in _claim_names(claim) for m in re.finditer(re.escape(n), text)]
     speaker = attribution(sentence, engine.corpus,
@@ -172,7 +182,7 @@ def _judge(claim: str, sentence: Sentence, weights: dict[str, float], checker: _
     agreed: list[str] = []
 
     for claimed, stated, agreement in _quantity_pairs(claim, text, checker):
-        if agreement is Agreement.DIFFER:
+        if agreement is Agreement.DIFFER and about_it:
             return _Finding(Verdict.CONTRADICTED, f"the article says {_quote(text, stated)}, not "
                                                   f"{_quote(claim, claimed)} {ref}{source}")
         if agreement is not Agreement.AGREE:
@@ -180,27 +190,25 @@ def _judge(claim: str, sentence: Sentence, weights: dict[str, float], checker: _
         agreed.append(_quote(text, stated))
 
     for claimed, stated, agreement, same_role in _date_pairs(claim, text):
-        if agreement is Agreement.DIFFER and (same_role or states_it):
+        if agreement is Agreement.DIFFER and (same_role and about_it or states_it):
             return _Finding(Verdict.CONTRADICTED, f"the article says {text[stated.start:stated.end]}, "
                                                   f"not {claim[claimed.start:claimed.end]} {ref}{source}")
         if agreement is not Agreement.AGREE:
             return _Finding(Verdict.UNVERIFIED, f"{ref} does not give {claim[claimed.start:claimed.end]}")
         agreed.append(text[stated.start:stated.end])
 
-    place = _place_mismatch(claim, text)
-    if place:
-        return _Finding(Verdict.CONTRADICTED, f"the article says {place[1]}, not {place[0]} {ref}{source}")
-
     subject = _subject_mismatch(claim, text, checker)
     if subject:
         return _Finding(Verdict.UNVERIFIED, f"{ref} says this of {subject[1]}, not of {subject[0]}")
-    missing_names = [n for n in _claim_names(claim) if not set(checker.terms(n)) & held]
+    missing_names = [n for n in _claim_names(claim) if not set(checker.terms(n)) & (held | replaced)]
     if missing_names:
         return _Finding(Verdict.UNVERIFIED, f"{ref} does not mention {_listing(missing_names)}")
     if not states_it:
         missing = _missing_words(claim, _slot_spans(claim), checker, held)
         return _Finding(Verdict.UNVERIFIED, f"related, but {ref} does not mention {_listing(missing)}")
 
+    if place:
+        return _Finding(Verdict.CONTRADICTED, f"the article says {place[1]}, not {place[0]} {ref}{source}")
     if opposite:
         return _Finding(Verdict.CONTRADICTED,
                         f"the article says {opposite[1]}, not {opposite[0]} {ref}{source}")
@@ -223,6 +231,10 @@ def _quantity_pairs(claim: str, text: str, checker: _Checker):
     stated_all = [(q, _counted(text, q, checker)) for q in find_quantities(text)]
     for claimed in find_quantities(claim):
         counted = _counted(claim, claimed, checker)
+        same = [q for q, _ in stated_all if (q.value, q.high) == (claimed.value, claimed.high)]
+        if same:
+            yield claimed, same[0], Agreement.AGREE
+            continue
         aligned = [q for q, terms in stated_all if counted and terms
                    and (counted[0] in terms or terms[0] in counted)]
         if not aligned:
@@ -236,9 +248,12 @@ def _quantity_pairs(claim: str, text: str, checker: _Checker):
 
 
 def _counted(text: str, quantity: Quantity, checker: _Checker) -> list[str]:
-    """The terms of the few words after a figure, up to punctuation: what it counts."""
+    """What a figure counts: money or a percentage, then the terms of the few words after
+    it, up to punctuation."""
     window = re.match(r"(?:\s*[^\W_][\w'.\u2019\-]*){0,%d}" % _COUNTED_WORDS, text[quantity.end:])
-    return checker.terms(window.group()) if window else []
+    kind = [MONEY] if text[quantity.start:quantity.end].lstrip()[:1] in "$€£" or quantity.unit in CURRENCIES \
+        else [PERCENT] if quantity.unit in ("percent", "%") else []
+    return kind + (checker.terms(window.group()) if window else [])
 
 
 def _date_pairs(claim: str, text: str):

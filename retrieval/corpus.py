@@ -128,7 +128,7 @@ def _read_collection(path: Path, max_bytes: int) -> list[Article]:
                 except json.JSONDecodeError:
                     raise ArticleError(f"{label}: not a JSON object") from None
                 articles.append(_article_from_record(record, label, max_bytes))
-    except (OSError, EOFError, UnicodeDecodeError) as error:
+    except (OSError, EOFError, UnicodeError) as error:
         raise ArticleError(f"{path}: cannot read the collection ({error})") from None
     if not articles:
         raise ArticleError(f"{path}: the collection holds no articles")

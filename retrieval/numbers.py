@@ -71,6 +71,7 @@ MEASURE_UNITS = frozenset({
     "gallons", "degrees", "years", "year", "months", "month", "weeks", "week", "days", "day",
     "hours", "hour", "minutes", "seconds", "decades", "centuries", "mph", "knots",
 })
+CURRENCIES = frozenset({"dollars", "euros", "pounds", "yuan", "rubles", "roubles", "yen", "francs"})
 LENGTH_UNITS = frozenset({
     "mile", "miles", "km", "kilometer", "kilometers", "kilometre", "kilometres", "meter",
     "meters", "metre", "metres", "feet", "foot", "ft", "yards", "inches",
@@ -98,16 +99,15 @@ _VAGUE_FLOOR = {"tens": 20, "hundreds": 200, "thousands": 2_000, "millions": 2_0
                 "billions": 2_000_000_000}
 _NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'.-]*|%)")
 
-_MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-               r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|"
-               r"Nov\.?|Dec\.?)")
+_MONTH_NAME = (r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+               r"December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2}|2100)"
 _DATE = re.compile(
     rf"(?P<md>(?P<m1>{_MONTH_NAME})\s+(?P<d1>{_DAY})(?!\d)(?:,?\s+(?P<y1>{_YEAR}))?)"
     rf"|(?P<dm>(?P<d2>{_DAY})\s+(?P<m2>{_MONTH_NAME})(?:,?\s+(?P<y2>{_YEAR}))?)"
     rf"|(?P<my>(?P<m3>{_MONTH_NAME})(?:,?\s+(?P<y3>{_YEAR}))?)"
-    rf"|(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    rf"|(?P<weekday>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
     rf"|(?P<year>(?<![\d,.$€£-]){_YEAR}(?![\d,%]|\.\d))"
 )
 _YEAR_CUE = re.compile(

@@ -10,7 +10,7 @@ tuned on SQuAD v1.1 dev and the development questions (benchmarks/squad_sentence
 
 The "found" rule: the question is answered when its best sentence holds enough of the
 question's content: the idf mass of content terms that the best sentence holds, over the
-mass of all its content terms, is at least `FOUND_SHARE`. A content term the corpus does
+mass of all its content terms, is over `FOUND_SHARE`. A content term the corpus does
 not hold at all weighs as much as the rarest term it could have been (idf of a term in one
 sentence), so a question about something the article never names ("tanks", "population")
 is not answered by sentences that only share its common words. And a "how many X"
@@ -96,7 +96,7 @@ class Ranker:
     def _weight(self, term: str) -> float:
         if term in self.index.vocabulary:
             return max(idf_of(self.index, term), 0.0) + 1.0
-        return math.log(len(self.index) - 0.5) - math.log(1.5) + 1.0
+        return max(math.log(len(self.index) - 0.5) - math.log(1.5), 0.0) + 1.0
 
     def rank(self, question: Question, k: int) -> Ranking:
         if question.asks_author:
@@ -137,4 +137,4 @@ class Ranker:
         held = self._tokens(top.position)[0]
         share = sum(weights.get(t) or self._weight(t) for t in content if _holds(held, t)) / content_mass
         about_focus = question.focus is None or _holds(held, question.focus)
-        return Ranking(tuple(reranked[:k]), share >= FOUND_SHARE and about_focus)
+        return Ranking(tuple(reranked[:k]), share > FOUND_SHARE and about_focus)

@@ -12,7 +12,6 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import discord
@@ -243,13 +242,10 @@ async def test_sync_is_for_the_owner_only(factbot, monkeypatch):
 async def test_fifty_concurrent_questions_all_get_their_answer(make_bot):
     await make_bot(Settings(cooldown=30), members=50)
     members = dpytest.get_config().members
-    started = time.perf_counter()
     await asyncio.gather(*(dpytest.message(f"!ask {TROOPS}", member=m) for m in members))
-    elapsed = time.perf_counter() - started
     replies = [sent() for _ in members]
     assert all("30,000" in r.embeds[0].fields[0].value for r in replies)
     assert dpytest.verify().message().nothing()
-    assert elapsed < 10
 
 
 # The slash path: a real Interaction through the command tree
@@ -510,15 +506,12 @@ def _factbot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           text=True, timeout=60, check=False)
 
 
-def test_factbot_discord_without_a_token_is_one_line_exit_2_in_under_a_second(tmp_path):
-    started = time.perf_counter()
+def test_factbot_discord_without_a_token_is_one_line_exit_2(tmp_path):
     result = _factbot("discord", cwd=tmp_path)
-    elapsed = time.perf_counter() - started
     assert result.returncode == 2
     assert result.stderr.startswith("factbot: error: DISCORD_TOKEN is not set")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert ".env.example" in result.stderr and "factbot repl" in result.stderr
-    assert elapsed < 1.0
 
 
 def test_the_cli_never_imports_discord(tmp_path):

@@ -1,0 +1,94 @@
+"""Claim verdicts by general rules: coverage, figures, dates, places, negations and opposites."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval import Engine, QuestionError, Verdict
+from retrieval.corpus import article_from_text
+
+# Made up for these tests.
+DAM_PAGE = """Valley Dam Opens After Delays
+
+The new Valley Dam opened on Wednesday after three years of delays, the water agency said.
+
+The dam holds about 40 million cubic meters of water and supplies some 250,000 homes.
+
+Construction cost 1.8 billion dollars, more than twice the first estimate.
+
+Farmers in the valley had resisted the project for a decade, and the regional council refused to fund it in 2019.
+
+The agency confirmed that the reservoir would not be used for boating.
+
+Engineer Lena Park said the turbines would start producing power between May 2 and May 9.
+"""
+
+
+@pytest.fixture(scope="module")
+def dam_engine() -> Engine:
+    return Engine.from_articles([article_from_text("dam", DAM_PAGE)])
+
+
+@pytest.mark.parametrize("claim, verdict, reason", [
+    ("The Valley Dam opened on Wednesday.", Verdict.SUPPORTED, "the article says Wednesday [1.1]"),
+    ("The Valley Dam opened on Friday.", Verdict.CONTRADICTED, "the article says Wednesday, not Friday [1.1]"),
+    ("The dam supplies some 250,000 homes.", Verdict.SUPPORTED, "the article says some 250,000 [2.1]"),
+    ("The dam supplies about 260,000 homes.", Verdict.SUPPORTED, "the article says some 250,000 [2.1]"),
+    ("The dam supplies 400,000 homes.", Verdict.CONTRADICTED, "the article says some 250,000, not 400,000 [2.1]"),
+    ("Construction of the dam cost 1.8 billion dollars.", Verdict.SUPPORTED, None),
+    ("Construction of the dam cost $3 billion.", Verdict.CONTRADICTED,
+     "the article says 1.8 billion dollars, not $3 billion [3.1]"),
+    ("Farmers in the valley had supported the project for a decade.", Verdict.CONTRADICTED,
+     "the article says resisted, not supported [4.1]"),
+    ("The regional council refused to fund the project in 2019.", Verdict.SUPPORTED, None),
+    ("The regional council refused to fund the project in 2017.", Verdict.CONTRADICTED,
+     "the article says 2019, not 2017 [4.1]"),
+    ("The regional council funded the project in 2019.", Verdict.CONTRADICTED, None),
+    ("The reservoir will be used for boating.", Verdict.CONTRADICTED, None),
+    ("The turbines will start producing power between May 2 and May 9.", Verdict.SUPPORTED, None),
+    ("The turbines will start producing power between June 2 and June 9.", Verdict.CONTRADICTED, None),
+    ("The dam has a fish ladder.", Verdict.NOT_IN_ARTICLE, None),
+    ("Lake Tahoe supplies the homes.", Verdict.NOT_IN_ARTICLE, "the article never mentions Lake Tahoe"),
+    ("The dam was built by a Chinese contractor.", Verdict.NOT_IN_ARTICLE, None),
+    ("The dam produces 500 megawatts.", Verdict.UNVERIFIED, None),
+    ("Lena Park designed the turbines.", Verdict.UNVERIFIED, None),
+])
+def test_verdicts(dam_engine, claim, verdict, reason):
+    check = dam_engine.check(claim)
+    assert check.verdict is verdict, check.explanation
+    if reason is not None:
+        assert check.explanation.startswith(reason)
+
+
+def test_evidence_leads_with_the_deciding_sentence_and_is_verbatim(dam_engine):
+    check = dam_engine.check("The dam supplies 400,000 homes.", k=2)
+    assert [c.ref for c in check.evidence][:1] == ["2.1"]
+    assert len(check.evidence) == 2
+    article = dam_engine.corpus.articles[0]
+    assert all(article.text[c.start:c.end] == c.sentence for c in check.evidence)
+
+
+def test_a_claim_naming_what_the_article_never_names_has_no_evidence(dam_engine):
+    check = dam_engine.check("Lake Tahoe supplies the homes.")
+    assert check.evidence == ()
+
+
+def test_a_claim_without_searchable_words_is_refused(dam_engine):
+    with pytest.raises(QuestionError):
+        dam_engine.check("the and of")
+
+
+def test_the_explanation_names_who_says_it(dam_engine):
+    check = dam_engine.check("The Valley Dam opened on Friday.")
+    assert check.explanation.endswith("according to the water agency")
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("Russia has sent thirty thousand soldiers to Belarus.", Verdict.SUPPORTED),
+    ("Russia has sent 60,000 troops to Belarus.", Verdict.CONTRADICTED),
+    ("Macron visited Moscow on Friday.", Verdict.CONTRADICTED),
+    ("Putin visited Moscow on Monday.", Verdict.UNVERIFIED),
+    ("Lukashenko has for years welcomed Russia's requests to establish an air base.", Verdict.CONTRADICTED),
+    ("Japan has sent troops to Belarus.", Verdict.NOT_IN_ARTICLE),
+])
+def test_pinned_verdicts_on_the_bundled_article(bundled_engine, claim, verdict):
+    assert bundled_engine.check(claim).verdict is verdict
