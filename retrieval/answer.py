@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .models import Sentence
-from .numbers import (DURATION_UNITS, LENGTH_UNITS, MEASURE_UNITS, MONTHS, WEEKDAYS, date_phrases,
+from .numbers import (DURATION_UNITS, LENGTH_UNITS, MONTHS, WEEKDAYS, date_phrases,
                       find_quantities)
 from .question import AnswerType, Question
 from .text import Tokenizer, fold, load_data_lines, stopwords
@@ -74,6 +74,8 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _ADVERB_TAIL = re.compile(r"(?:\s+(?:[a-z]+ly|on \w+day|last \w+|this \w+|today|yesterday))+$")
 _MAX_SPEAKER_WORDS = 9
 _PRONOUN_LOOKBACK = 3
+_ARTICLES = frozenset({"the", "a", "an"})
+_MAX_COMMON_SPEAKER_WORDS = 5
 # Candidates that fit the question's form this well are taken from the best-ranked sentence
 # holding one; weaker ones only when no cited sentence holds a strong one.
 _STRONG_FIT = 2
@@ -312,8 +314,6 @@ def _strip_leading(text: str, start: int, end: int, drop) -> int:
 
 def _person_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
     found = []
-    titles = _titles()
-    place_names = places()
     for start, end in name_chunks(text):
         titled = _after_title(text, start, end)
         first = _strip_leading(text, titled, end, lambda w: _terms(w) <= question_terms)
@@ -322,7 +322,7 @@ def _person_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
         name = text[first:end]
         words = name.split()
         bare_words = [_bare(w) for w in words]
-        if fold(name) in place_names or all(_is_month_or_weekday(w) for w in words):
+        if fold(name) in places() or all(_is_month_or_weekday(w) for w in words):
             continue
         if any(w in _ORGANISATION_WORDS for w in bare_words) or name.isupper():
             fit = 1
@@ -379,8 +379,7 @@ def _place_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
         end = chunks[j][1]
         before = re.search(r"(\w+)\s+$", text[:start])
         locative = before is not None and fold(before.group(1)) in _LOCATIVE
-        known = [m for m in members if fold(m) in place_names and places()[fold(m)] == m
-                 or fold(m) in place_names and not _is_demonym(m)]
+        known = [m for m in members if fold(m) in place_names and not _is_demonym(m)]
         own = all(_terms(m) <= question_terms for m in members)
         if not own:
             if known and len(known) == len(members):
@@ -467,7 +466,6 @@ def _fuller_name(name: str, sentences: list[Sentence]) -> str:
     """A one-word name ("Rau") as it is written in full in a cited sentence ("Zbigniew Rau")."""
     if " " in name:
         return name
-    titles = _titles()
     for sentence in sentences:
         for start, end in name_chunks(sentence.text):
             chunk = sentence.text[start:end]
@@ -504,12 +502,19 @@ def _speaker(text: str) -> tuple[str, tuple[int, int]] | None:
             words = speaker.split()
             if not words or len(words) > _MAX_SPEAKER_WORDS:
                 continue
-            if pattern is _SPEAKER_BEFORE_VERB and not (_is_capitalised(speaker) or
-                                                        fold(words[-1]) in ("officials", "official")
-                                                        or fold(speaker) in _PRONOUNS):
+            if pattern is _SPEAKER_BEFORE_VERB and not _is_speaker(speaker):
                 continue
             return speaker, (match.start("speaker"), match.end())
     return None
+
+
+def _is_speaker(words: str) -> bool:
+    """Whether the words before "said" name a speaker: a name, a pronoun, officials, or a
+    short noun phrase with an article ("the water agency")."""
+    folded = fold(words).split()
+    return (_is_capitalised(words) and folded[0] not in _ARTICLES or folded[-1] in ("officials", "official")
+            or len(folded) == 1 and folded[0] in _PRONOUNS
+            or folded[0] in _ARTICLES and len(folded) <= _MAX_COMMON_SPEAKER_WORDS)
 
 
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})

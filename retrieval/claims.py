@@ -3,17 +3,24 @@
 The claim's figures, dates, weekdays and years are its slots; the rest of its words are its
 content. Candidate evidence is the BM25 top `CANDIDATES` for all the claim's terms; a
 sentence's coverage is the idf-weighted share of the claim's content terms it holds (a
-country and its demonym count as one: "Ukraine", "Ukrainian"). Then, by rule:
+country and its demonym count as one: "Ukraine", "Ukrainian"). The best-covering sentence
+decides, by rule:
   not_in_article  the claim names a person or place the articles never mention, or no
                   sentence covers `ABOUT_SHARE` of its content;
-  contradicted    the best-covering sentence states a slot differently ("30,000", not
-                  "50,000"; "within 30 miles", not "within 5 miles"; another date, weekday
-                  or year; places after the same preposition), or says the opposite: a
-                  negation where the claim has none or the reverse, or a word of the
-                  opposite side of the shipped opposites table ("resisted" for "allowed");
-  supported       a sentence covers `SUPPORT_SHARE` of the content, holds every name the
-                  claim gives, and every slot of the claim agrees with one of its own;
-  unverified      anything else: related evidence, but no rule decides.
+  contradicted    a figure counting the same thing or a date in the same role differs
+                  ("30,000", not "50,000"; "within 30 miles", not "within 5 miles";
+                  "until 2035", not "until 2030") in a sentence about the claim; or, in a
+                  sentence that states the claim, another date, places after the same
+                  preposition, a negation where the claim has none or the reverse ("refused
+                  to vote"), or a word of the opposite side of the shipped opposites table
+                  ("resisted" for "allowed");
+  supported       the sentence states the claim (covers `SUPPORT_SHARE` of its content) and
+                  holds every name it gives, every slot agrees with one of the sentence's
+                  own, and either it holds all the content or the claim has slots to agree;
+  unverified      anything else, after looking for another sentence that supports it:
+                  related evidence, but no rule decides.
+A sentence is "about" the claim when it covers `SUPPORT_SHARE` of the content words the
+articles use at all (a claim's own wording, "run" for "conduct", is not a missing fact).
 Figures are compared with their hedges (`numbers.compare_quantities`).
 """
 from __future__ import annotations
@@ -91,9 +98,10 @@ class _Checker:
     def known(self, term: str) -> bool:
         """Whether the articles use the term (a place also by its demonym)."""
         return term in self.index.vocabulary or any(
-            t in self.index.vocabulary for t, alias in self.aliases.items() if alias == term)
+            t in self.index.vocabulary for t in _alias_sources(self.aliases).get(term, ()))
 
 
+@lru_cache(maxsize=4)
 def _place_aliases(tokenizer) -> dict[str, str]:
     """One-word demonyms and other names -> their place's term ("ukrainian" -> "ukrain")."""
     aliases = {}
@@ -102,6 +110,13 @@ def _place_aliases(tokenizer) -> dict[str, str]:
         if len(name_terms) == 1 and len(place_terms) == 1 and name_terms != place_terms:
             aliases[name_terms[0]] = place_terms[0]
     return aliases
+
+
+def _alias_sources(aliases: dict[str, str]) -> dict[str, list[str]]:
+    sources: dict[str, list[str]] = {}
+    for name, place in aliases.items():
+        sources.setdefault(place, []).append(name)
+    return sources
 
 
 def check(claim: str, engine, k: int) -> ClaimCheck:
@@ -186,7 +201,7 @@ def _judge(claim: str, sentence: Sentence, weights: dict[str, float], checker: _
             return _Finding(Verdict.CONTRADICTED, f"the article says {_quote(text, stated)}, not "
                                                   f"{_quote(claim, claimed)} {ref}{source}")
         if agreement is not Agreement.AGREE:
-            return _Finding(Verdict.UNVERIFIED, _unsure(claim, claimed, text, stated, ref))
+            return _Finding(Verdict.UNVERIFIED, _unsure(claim, claimed, text, stated, agreement, ref))
         agreed.append(_quote(text, stated))
 
     for claimed, stated, agreement, same_role in _date_pairs(claim, text):
@@ -215,6 +230,9 @@ def _judge(claim: str, sentence: Sentence, weights: dict[str, float], checker: _
     negation = _negation_mismatch(claim, text, list(weights), checker)
     if negation:
         return _Finding(Verdict.CONTRADICTED, f"{negation} {ref}{source}")
+    if not agreed and _coverage(weights, held) < 1:
+        missing = _missing_words(claim, _slot_spans(claim), checker, held)
+        return _Finding(Verdict.UNVERIFIED, f"{ref} says most of it, but not {_listing(missing)}")
     says = f"the article says {_listing(agreed)} {ref}" if agreed else f"the article states it {ref}"
     return _Finding(Verdict.SUPPORTED, says + source)
 
@@ -231,7 +249,8 @@ def _quantity_pairs(claim: str, text: str, checker: _Checker):
     stated_all = [(q, _counted(text, q, checker)) for q in find_quantities(text)]
     for claimed in find_quantities(claim):
         counted = _counted(claim, claimed, checker)
-        same = [q for q, _ in stated_all if (q.value, q.high) == (claimed.value, claimed.high)]
+        same = [q for q, _ in stated_all if (q.value, q.high) == (claimed.value, claimed.high)
+                and compare_quantities(claimed, q) is Agreement.AGREE]
         if same:
             yield claimed, same[0], Agreement.AGREE
             continue
@@ -331,14 +350,17 @@ def _opposite_words(claim: str, text: str) -> tuple[str, str] | None:
 
 
 def _negated_terms(text: str, checker: _Checker) -> tuple[dict[str, str], set[str]]:
-    """Terms said under a negation ("not", "never", "refused to" ... and the next few
-    words), each with the words that negate it, and the terms said outside any negation."""
+    """Terms said under a negation (the first content word within a few words after "not",
+    "never", "refused to" ...), each with the words that negate it, and the terms said
+    outside any negation."""
     negated: dict[str, str] = {}
     for match in _NEGATION.finditer(text):
-        after = list(_WORD.finditer(text, match.end()))[:_NEGATION_SCOPE_WORDS]
-        for word in after:
-            for term in checker.terms(word.group()):
-                negated.setdefault(term, text[match.start():word.end()])
+        for word in list(_WORD.finditer(text, match.end()))[:_NEGATION_SCOPE_WORDS]:
+            terms = checker.terms(word.group())
+            if terms:
+                for term in terms:
+                    negated.setdefault(term, text[match.start():word.end()])
+                break
     outside = set(checker.terms(_NEGATION.sub(" ", text))) - set(negated)
     return negated, outside
 
@@ -407,9 +429,12 @@ def _quote(text: str, quantity: Quantity) -> str:
     return text[quantity.start:quantity.unit_end if quantity.is_measure else quantity.end]
 
 
-def _unsure(claim: str, claimed: Quantity, text: str, stated: Quantity | None, ref: str) -> str:
+def _unsure(claim: str, claimed: Quantity, text: str, stated: Quantity | None, agreement: Agreement,
+            ref: str) -> str:
     if stated is None:
         return f"{ref} does not give {_quote(claim, claimed)}"
+    if agreement is Agreement.DIFFER:
+        return f"{ref} says {_quote(text, stated)}, not {_quote(claim, claimed)}, but may be about something else"
     return f"the article says {_quote(text, stated)}, which neither confirms nor rules out " \
            f"{_quote(claim, claimed)} {ref}"
 

@@ -322,16 +322,20 @@ def interval(quantity: Quantity) -> tuple[float, float]:
 def compare_quantities(claimed: Quantity, stated: Quantity) -> Agreement:
     """Whether a claimed figure agrees with the figure a text states.
 
-    Equal figures agree whatever their hedges. Two bounds of the same direction ("within
+    Equal figures agree unless only one is a bound ("more than 10" against "10": unsure)
+    or they are bounds of opposite directions. Two bounds of the same direction ("within
     30 miles", "within 5 miles") are the same kind of statement: they agree only when equal.
     A claimed bound agrees when the stated figure lies inside it ("more than 20,000" against
     "30,000"). An exact or approximate claim agrees when it overlaps the stated figure's range
     ("nearly 600" against "about 590"). A stated bound cannot confirm an exact claim inside it
     ("5 miles" against "within 30 miles"): unsure.
     """
-    if claimed.value == stated.value and claimed.high == stated.high:
-        return Agreement.AGREE
     bounds = (Hedge.MORE_THAN, Hedge.LESS_THAN)
+    if claimed.value == stated.value and claimed.high == stated.high:
+        if claimed.hedge is stated.hedge or claimed.hedge not in bounds and stated.hedge not in bounds:
+            return Agreement.AGREE
+        both_bounds = claimed.hedge in bounds and stated.hedge in bounds
+        return Agreement.DIFFER if both_bounds else Agreement.UNSURE
     if claimed.hedge in bounds and claimed.hedge is stated.hedge:
         return Agreement.DIFFER
     claim_low, claim_high = interval(claimed)

@@ -87,8 +87,6 @@ def _format_error(folder: Path, reason: str) -> IndexFormatError:
 def _reason(error: Exception) -> str:
     if isinstance(error, FileNotFoundError):
         return f"{Path(error.filename).name} is missing" if error.filename else "a file is missing"
-    if isinstance(error, json.JSONDecodeError):
-        return "a JSON file is corrupt"
     if isinstance(error, KeyError):
         return f"an entry is missing ({error})"
     return " ".join(str(error).split()) or type(error).__name__
@@ -214,13 +212,19 @@ def _read(folder: Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
 
 
 def _read_json(path: Path):
-    with open(path, encoding="utf-8") as file:
-        return json.load(file)
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise _format_error(path.parent, f"{path.name} is corrupt") from None
 
 
 def _read_array(folder: Path, name: str) -> np.ndarray:
     dtype, ndim = _ARRAYS[name]
-    array = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    try:
+        array = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    except ValueError:
+        raise _format_error(folder, f"{name}.npy is corrupt") from None
     if array.dtype != np.dtype(dtype) or array.ndim != ndim:
         raise _format_error(folder, f"{name}.npy holds {array.dtype} of {array.ndim} dimensions, "
                                     f"expected {dtype} of {ndim}")

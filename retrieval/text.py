@@ -127,7 +127,7 @@ def _spelled_numbers(words: list[_Word]) -> list[_Word]:
             i += 2
             continue
         run = []
-        while i < len(words) and (words[i].word in NUMBER_WORDS or words[i].word == "and" and run
+        while i < len(words) and (words[i].word in NUMBER_WORDS or words[i].key == "and" and run
                                   and run[-1] == "hundred" and i + 1 < len(words)
                                   and words[i + 1].word in NUMBER_WORDS):
             run.append(words[i].word)
@@ -155,6 +155,11 @@ def paraphrases() -> dict[tuple[str, ...], str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _longest_phrase() -> int:
+    return max(len(keys) for keys in paraphrases())
+
+
 @dataclass(frozen=True)
 class Tokenizer:
     """Turns text into index terms. Its `settings` are saved with an index and checked
@@ -180,7 +185,7 @@ class Tokenizer:
         if self.paraphrase:
             words = _spelled_numbers(words)
         table = paraphrases() if self.paraphrase else {}
-        longest = max((len(k) for k in table), default=1)
+        longest = _longest_phrase() if self.paraphrase else 1
         terms = []
         i = 0
         while i < len(words):

@@ -35,7 +35,7 @@ def dam_engine() -> Engine:
     ("The dam supplies about 260,000 homes.", Verdict.SUPPORTED, "the article says some 250,000 [2.1]"),
     ("The dam supplies 400,000 homes.", Verdict.CONTRADICTED, "the article says some 250,000, not 400,000 [2.1]"),
     ("Construction of the dam cost 1.8 billion dollars.", Verdict.SUPPORTED, None),
-    ("Construction of the dam cost $3 billion.", Verdict.CONTRADICTED,
+    ("Construction cost $3 billion.", Verdict.CONTRADICTED,
      "the article says 1.8 billion dollars, not $3 billion [3.1]"),
     ("Farmers in the valley had supported the project for a decade.", Verdict.CONTRADICTED,
      "the article says resisted, not supported [4.1]"),
@@ -49,7 +49,7 @@ def dam_engine() -> Engine:
     ("The dam has a fish ladder.", Verdict.NOT_IN_ARTICLE, None),
     ("Lake Tahoe supplies the homes.", Verdict.NOT_IN_ARTICLE, "the article never mentions Lake Tahoe"),
     ("The dam was built by a Chinese contractor.", Verdict.NOT_IN_ARTICLE, None),
-    ("The dam produces 500 megawatts.", Verdict.UNVERIFIED, None),
+    ("The dam supplies homes in three counties.", Verdict.UNVERIFIED, None),
     ("Lena Park designed the turbines.", Verdict.UNVERIFIED, None),
 ])
 def test_verdicts(dam_engine, claim, verdict, reason):

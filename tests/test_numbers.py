@@ -110,6 +110,9 @@ def test_interval_of_hedges():
     ("more than 20,000 troops", "30,000 troops", Agreement.AGREE),
     ("more than 40,000 troops", "30,000 troops", Agreement.DIFFER),
     ("within 5 miles", "within 30 miles", Agreement.DIFFER),
+    ("within 30 miles", "within 30 miles", Agreement.AGREE),
+    ("10 times", "more than 10 times", Agreement.UNSURE),
+    ("more than 10 times", "less than 10 times", Agreement.DIFFER),
     ("5 miles", "within 30 miles", Agreement.UNSURE),
     ("50 miles", "within 30 miles", Agreement.DIFFER),
 ])

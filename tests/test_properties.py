@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from retrieval import (MAX_K, MAX_QUESTION_CHARS, Answer, Article, ArticleError, Citation, ClaimCheck,
@@ -27,23 +27,34 @@ DEEP = settings(max_examples=3_000, deadline=None, suppress_health_check=[Health
 
 _ARTICLE_WORDS = sorted(set(re.findall(r"\S+", bundled_article_text())))
 _HOSTILE = [
-    "\x00", "\x07", "\x1b[31m", "\x7f", "\x85", "\t", "\r\n", "\x0b\x0c", "\xa0", "\u2028", "\u2029", "\u3000",
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069",
-    "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f3f3\ufe0f\u200d\U0001f308", "\U0001f1fa\U0001f1e6",
-    "\U0001f44d\U0001f3fd", "e\u0301", "\u0308", "\u0130", "\u00df", "\ufb01", "\u216b", "\u00bd", "\u0663",
-    "\u00b2", "\ud800", "@everyone", "<@123456789012345678>", "**", "`", "[link](http://example.com)",
-    "how many", "how long", "who", "when", "where", "what year", "who wrote the article", "not", "?", ".",
-    "1,000", "3.5", "$450 million", "20%",
+    "\x00", "\x07", "\x1b[31m", "\x7f", "\x85", "\t", "\r\n", "\x0b\x0c", "\xa0", "\u2028", "\u2029",
+    "\u3000", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u202a", "\u202e",
+    "\u2066", "\u2069", "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f3f3\ufe0f\u200d\U0001f308",
+    "\U0001f1fa\U0001f1e6", "\U0001f44d\U0001f3fd", "e\u0301", "\u0308", "\u0130", "\u00df", "\ufb01",
+    "\u216b", "\u00bd", "\u0663", "\u00b2", "\ud800", "@everyone", "<@123456789012345678>", "**", "`",
+    "[link](http://example.com)", "how many", "how long", "who", "when", "where", "what year",
+    "who wrote the article", "not", "?", ".", "1,000", "3.5", "$450 million", "20%",
 ]
+_FORMS = ["how many", "how much", "how long", "who", "who wrote the article", "when", "what year", "where",
+          "which country", "what", "why", "did", "is it true that", ""]
+
+
+def _repeated(piece: str, length: int) -> str:
+    return (piece * (length // len(piece) + 1))[:length]
+
+
 # Indexed rather than sampled_from, so a failure report does not list every word.
 _article_words = st.integers(0, len(_ARTICLE_WORDS) - 1).map(_ARTICLE_WORDS.__getitem__)
 _pieces = st.one_of(_article_words, st.sampled_from(_HOSTILE), st.text(max_size=6))
-_mixed = st.lists(_pieces, max_size=40).flatmap(
-    lambda parts: st.sampled_from([" ", "", "\u200d", "\n"]).map(lambda glue: glue.join(parts)))
-_near_the_limit = st.builds(lambda word, length: (word + " ") * (length // (len(word) + 1)) + "x" * (length % (len(word) + 1)),
-                            _article_words, st.integers(MAX_QUESTION_CHARS - 3, MAX_QUESTION_CHARS + 3))
-_huge = st.one_of(_article_words, st.sampled_from(_HOSTILE)).map(lambda piece: (piece * (100_000 // len(piece) + 1))[:100_000])
-texts = st.one_of(st.text(), _mixed, _mixed, _near_the_limit, _huge)
+_mixed = st.tuples(st.lists(_pieces, max_size=40), st.sampled_from([" ", "", "\u200d", "\n"])).map(
+    lambda parts: parts[1].join(parts[0]))
+_question_like = st.tuples(st.sampled_from(_FORMS), st.lists(_pieces, min_size=1, max_size=8),
+                           st.sampled_from(["?", "", " ?", "??", "\u200f?"])).map(
+    lambda parts: f"{parts[0]} {' '.join(parts[1])}{parts[2]}")
+_near_the_limit = st.builds(_repeated, _article_words.map(lambda word: word + " "),
+                            st.integers(MAX_QUESTION_CHARS - 3, MAX_QUESTION_CHARS + 3))
+_huge = st.builds(_repeated, st.one_of(_article_words, st.sampled_from(_HOSTILE)), st.just(100_000))
+texts = st.one_of(st.text(), _mixed, _question_like, _question_like, _question_like, _near_the_limit, _huge)
 ks = st.integers(-3, MAX_K + 5)
 
 
@@ -53,7 +64,9 @@ def assert_citation_quotes_its_source(engine: Engine, citation: Citation) -> Non
     assert article.text[citation.start:citation.end] == citation.sentence
     assert citation.sentence.strip()
     assert citation.title == article.title
-    assert engine.sentence_at(f"{citation.doc}:{citation.ref}").text == citation.sentence
+    sentences = engine.corpus.sentences
+    by_ref = {sentences[p].ref: sentences[p].text for p in engine.corpus.article_sentences(citation.doc)}
+    assert by_ref[citation.ref] == citation.sentence
     assert math.isfinite(citation.score)
 
 
@@ -67,7 +80,9 @@ def assert_answer_or_question_error(engine: Engine, question: str, k: int) -> No
         answer = engine.ask(question, k)
     except QuestionError as error:
         assert_one_line_error(error)
+        event("question error")
         return
+    event("answered with a span" if answer.answer else "found" if answer.found else "not found")
     assert question.strip() and len(question) <= MAX_QUESTION_CHARS
     assert isinstance(answer, Answer) and isinstance(answer.found, bool)
     assert answer.question.split() == question.split()
@@ -91,7 +106,9 @@ def assert_check_or_question_error(engine: Engine, claim: str, k: int) -> None:
         check = engine.check(claim, k)
     except QuestionError as error:
         assert_one_line_error(error)
+        event("question error")
         return
+    event(f"verdict {check.verdict.value}")
     assert claim.strip() and len(claim) <= MAX_QUESTION_CHARS
     assert isinstance(check, ClaimCheck) and isinstance(check.verdict, Verdict)
     assert check.claim.split() == claim.split()
@@ -115,35 +132,54 @@ def assert_repeatable(engine: Engine, text: str) -> None:
     assert engine.check(text) == engine.check(text)
 
 
-_paragraph = st.lists(st.one_of(_article_words, st.sampled_from(_HOSTILE)),
+# Pages keep control characters out of most paragraphs: a file with more than a trace of
+# them is refused as binary by design, and these pages should mostly get past that check.
+_printable = [piece for piece in _HOSTILE if not re.search(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", piece)]
+_paragraph = st.lists(st.one_of(_article_words, _article_words, st.sampled_from(_printable)),
                       min_size=1, max_size=30).map(" ".join)
-_page = st.lists(st.one_of(_paragraph, st.text(max_size=80)), min_size=1, max_size=12).map("\n\n".join)
+_no_controls = st.text(st.characters(exclude_categories=["Cc"]), max_size=80)
+_page = st.lists(st.one_of(_paragraph, _paragraph, _no_controls), min_size=1, max_size=12).map("\n\n".join)
 _html = _page.map(lambda page: "<html><head><title>T</title></head><body><p>"
                   + page.replace("\n\n", "</p><p>") + "</p></body></html>")
-_records = st.lists(st.fixed_dictionaries({"id": st.text(max_size=8), "text": st.one_of(_page, st.text())},
-                                          optional={"title": st.text(max_size=20),
-                                                    "authors": st.lists(st.text(max_size=10), max_size=3)}),
-                    max_size=4).map(lambda rows: "\n".join(json.dumps(row) for row in rows))
-_text_file = st.one_of(st.text(), _page, _html, _records, _page.map(lambda page: "\ufeff" + page))
-file_bytes = st.one_of(
+_record = st.fixed_dictionaries({"id": st.text(max_size=8), "text": st.one_of(_page, _page, st.text())},
+                                optional={"title": st.text(max_size=20),
+                                          "authors": st.lists(st.text(max_size=10), max_size=3)})
+_records = st.lists(_record, max_size=4).map(lambda rows: "\n".join(json.dumps(row) for row in rows))
+_any_text = st.one_of(st.text(), _page, _html, _records, _page.map(lambda page: "\ufeff" + page))
+_any_bytes = st.one_of(
     st.binary(max_size=2_000),
-    _text_file.map(lambda text: text.encode("utf-8", "surrogatepass")),
-    _text_file.map(lambda text: text.encode("utf-16", "surrogatepass")),
-    st.tuples(_text_file, st.binary(min_size=1, max_size=4)).map(lambda pair: pair[0].encode("utf-8", "surrogatepass") + pair[1]),
+    st.binary(max_size=2_000).map(gzip.compress),
+    _any_text.map(lambda text: text.encode("utf-8", "surrogatepass")),
+    _any_text.map(lambda text: text.encode("utf-16", "surrogatepass")),
+    st.tuples(_any_text, st.binary(min_size=1, max_size=4)).map(
+        lambda pair: pair[0].encode("utf-8", "surrogatepass") + pair[1]),
 )
-suffixes = st.sampled_from([".txt", ".md", ".html", ".htm", ".jsonl", ".jsonl.gz"])
 
 
-def assert_article_or_article_error(data: bytes, suffix: str, gzipped: bool) -> None:
+def _contents_for(suffix: str) -> st.SearchStrategy[tuple[str, bytes]]:
+    """Mostly what a file of this kind holds, so loading goes past the first check; else any bytes."""
+    fitting = {".jsonl": _records, ".jsonl.gz": _records, ".html": _html}.get(suffix, _page)
+    encoded = fitting.map(lambda text: text.encode("utf-8", "surrogatepass"))
+    if suffix.endswith(".gz"):
+        encoded = encoded.map(gzip.compress)
+    return st.one_of(encoded, encoded, encoded, _any_bytes).map(lambda data: (suffix, data))
+
+
+article_files = st.sampled_from([".txt", ".md", ".html", ".jsonl", ".jsonl.gz"]).flatmap(_contents_for)
+
+
+def assert_article_or_article_error(suffix: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"page{suffix}"
-        path.write_bytes(gzip.compress(data) if gzipped else data)
+        path.write_bytes(data)
         try:
             articles = load_articles([path])
         except ArticleError as error:
             message = str(error)
             assert message.startswith(str(path)) and "\n" not in message
+            event("article error")
             return
+    event("loaded")
     assert articles and all(isinstance(article, Article) for article in articles)
     for article in articles:
         assert article.paragraphs
@@ -195,13 +231,13 @@ def test_the_same_question_twice_gets_the_same_answer_deeply(bundled_engine, tex
 
 
 @FAST
-@given(data=file_bytes, suffix=suffixes, gzipped=st.booleans())
-def test_any_bytes_as_an_article_file_give_articles_or_an_article_error(data, suffix, gzipped):
-    assert_article_or_article_error(data, suffix, gzipped)
+@given(file=article_files)
+def test_any_bytes_as_an_article_file_give_articles_or_an_article_error(file):
+    assert_article_or_article_error(*file)
 
 
 @pytest.mark.slow
 @DEEP
-@given(data=file_bytes, suffix=suffixes, gzipped=st.booleans())
-def test_any_bytes_as_an_article_file_give_articles_or_an_article_error_deeply(data, suffix, gzipped):
-    assert_article_or_article_error(data, suffix, gzipped)
+@given(file=article_files)
+def test_any_bytes_as_an_article_file_give_articles_or_an_article_error_deeply(file):
+    assert_article_or_article_error(*file)

@@ -1,0 +1,177 @@
+"""Saved indexes: round trip, atomic replacement, and clear errors for damaged folders."""
+import io
+import json
+import os
+import stat
+
+import numpy as np
+import pytest
+
+from bot.cli import EXIT_INPUT, EXIT_OK, main
+from retrieval import Engine, IndexFormatError, IndexWriteError
+from retrieval import store
+
+QUESTIONS = ("How many troops has Russia sent to Belarus?", "Who is the Polish foreign minister?",
+             "What weapons were deployed?", "When did the exercises start?", "zebra giraffe")
+REBUILD = "factbot index build"
+
+
+@pytest.fixture(scope="module")
+def saved(bundled_engine, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("saved") / "index"
+    bundled_engine.save(folder)
+    return folder
+
+
+@pytest.fixture
+def copy_of_saved(saved, tmp_path):
+    folder = tmp_path / "index"
+    folder.mkdir()
+    for file in saved.iterdir():
+        (folder / file.name).write_bytes(file.read_bytes())
+    return folder
+
+
+def _load_error(folder) -> str:
+    with pytest.raises(IndexFormatError) as raised:
+        Engine.from_index(folder)
+    message = str(raised.value)
+    assert REBUILD in message and f"-o {folder}" in message and "\n" not in message
+    return message
+
+
+def test_round_trip_gives_identical_answers(bundled_engine, saved):
+    loaded = Engine.from_index(saved)
+    for question in QUESTIONS:
+        assert loaded.ask(question, 5) == bundled_engine.ask(question, 5)
+    assert loaded.check("Russia has sent 30,000 troops to Belarus.") == \
+        bundled_engine.check("Russia has sent 30,000 troops to Belarus.")
+    assert list(loaded.corpus.sentences) == list(bundled_engine.corpus.sentences)
+    assert list(loaded.corpus.articles) == list(bundled_engine.corpus.articles)
+    assert loaded.sources() == bundled_engine.sources()
+    assert loaded.context("4.1") == bundled_engine.context("4.1")
+    assert loaded.index.vocabulary == bundled_engine.index.vocabulary
+    assert loaded.index.params == bundled_engine.index.params
+
+
+def test_loading_maps_the_arrays_instead_of_reading_them(saved):
+    loaded = Engine.from_index(saved)
+    for array in (loaded.index.positions, loaded.index.weights, loaded.corpus.spans.start):
+        assert isinstance(array, np.memmap) and not array.flags.writeable
+
+
+def test_several_articles_keep_their_metadata(two_article_engine, tmp_path):
+    two_article_engine.save(tmp_path / "index")
+    loaded = Engine.from_index(tmp_path / "index")
+    assert list(loaded.corpus.articles) == list(two_article_engine.corpus.articles)
+    doc = two_article_engine.corpus.articles[1].doc
+    assert loaded.sentence_at(f"{doc}:1.1") == two_article_engine.sentence_at(f"{doc}:1.1")
+    question = "When will construction begin?"
+    assert loaded.ask(question) == two_article_engine.ask(question)
+
+
+def test_saving_again_replaces_the_index_and_leaves_no_temporary_folders(bundled_engine,
+                                                                          two_article_engine, tmp_path):
+    bundled_engine.save(tmp_path / "index")
+    two_article_engine.save(tmp_path / "index")
+    assert os.listdir(tmp_path) == ["index"]
+    assert Engine.from_index(tmp_path / "index").sources() == two_article_engine.sources()
+
+
+def test_a_failed_save_leaves_the_previous_index(bundled_engine, two_article_engine, tmp_path, monkeypatch):
+    bundled_engine.save(tmp_path / "index")
+    real_save, written = np.save, []
+
+    def failing_save(file, array, allow_pickle):
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        written.append(array)
+        real_save(file, array, allow_pickle=allow_pickle)
+
+    monkeypatch.setattr(store.np, "save", failing_save)
+    with pytest.raises(IndexWriteError, match="No space left on device"):
+        two_article_engine.save(tmp_path / "index")
+    assert os.listdir(tmp_path) == ["index"]
+    monkeypatch.undo()
+    assert Engine.from_index(tmp_path / "index").ask(QUESTIONS[0]) == bundled_engine.ask(QUESTIONS[0])
+
+
+def test_a_folder_that_is_not_an_index_is_never_replaced(bundled_engine, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(IndexWriteError, match="not a factbot index"):
+        bundled_engine.save(tmp_path)
+    assert os.listdir(tmp_path) == ["notes.txt"]
+
+
+def _rewrite_manifest(folder, change):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    change(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _truncate(folder, name):
+    data = (folder / name).read_bytes()
+    (folder / name).write_bytes(data[: len(data) // 2])
+
+
+def _overwrite_start(folder, name):
+    data = (folder / name).read_bytes()
+    (folder / name).write_bytes(b"\x00garbage!" + data[9:])
+
+
+DAMAGE = {
+    "truncated postings": (lambda f: _truncate(f, "positions.npy"), "positions.npy"),
+    "truncated vocabulary": (lambda f: _truncate(f, "vocabulary.json"), "vocabulary.json"),
+    "corrupt array header": (lambda f: _overwrite_start(f, "weights.npy"), "weights.npy is corrupt"),
+    "corrupt metadata": (lambda f: _overwrite_start(f, "articles.json"), "articles.json is corrupt"),
+    "corrupt manifest": (lambda f: (f / "manifest.json").write_text("{not json"), "manifest.json is corrupt"),
+    "missing array": (lambda f: (f / "offsets.npy").unlink(), "offsets.npy is missing"),
+    "missing manifest": (lambda f: (f / "manifest.json").unlink(), "manifest.json is missing"),
+    "wrong version": (lambda f: _rewrite_manifest(f, lambda m: m.update(version=99)), "version 99"),
+    "other tokenizer": (lambda f: _rewrite_manifest(f, lambda m: m["tokenizer"].update(version=-1)),
+                        "tokenizer"),
+    "counts disagree": (lambda f: _rewrite_manifest(f, lambda m: m["counts"].update(sentences=7)),
+                        "do not match"),
+    "not a manifest": (lambda f: (f / "manifest.json").write_text("[1, 2]"), "not a factbot index"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_a_damaged_index_names_the_rebuild_command(copy_of_saved, damage):
+    harm, said = DAMAGE[damage]
+    harm(copy_of_saved)
+    assert said in _load_error(copy_of_saved)
+
+
+def test_a_missing_folder_names_the_rebuild_command(tmp_path):
+    assert "no such folder" in _load_error(tmp_path / "nowhere")
+
+
+def test_a_read_only_index_loads(copy_of_saved, bundled_engine):
+    modes = {path: path.stat().st_mode for path in [*copy_of_saved.iterdir(), copy_of_saved]}
+    try:
+        for path in modes:
+            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH | (stat.S_IXUSR if path.is_dir() else 0))
+        assert Engine.from_index(copy_of_saved).ask(QUESTIONS[1]) == bundled_engine.ask(QUESTIONS[1])
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+def test_cli_builds_an_index_and_answers_from_it(harbor_path, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    folder = tmp_path / "index"
+    assert main(["index", "build", str(harbor_path), "-o", str(folder)], stdout=out, stderr=err) == EXIT_OK
+    assert "indexed" in out.getvalue() and str(folder) in out.getvalue()
+    question = "When is construction expected to begin?"
+    from_index, from_corpus = io.StringIO(), io.StringIO()
+    assert main(["ask", "--json", question, "--index", str(folder)], stdout=from_index) == EXIT_OK
+    assert main(["ask", "--json", question, "--corpus", str(harbor_path)], stdout=from_corpus) == EXIT_OK
+    assert from_index.getvalue() == from_corpus.getvalue()
+
+
+def test_cli_reports_a_bad_index_in_one_line(tmp_path):
+    err = io.StringIO()
+    assert main(["ask", "anything", "--index", str(tmp_path / "none")], stdout=io.StringIO(),
+                stderr=err) == EXIT_INPUT
+    assert err.getvalue().count("\n") == 1 and REBUILD in err.getvalue()
