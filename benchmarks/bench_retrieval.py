@@ -267,9 +267,9 @@ def step_rank_bm25(args, work: Path) -> dict:
 
     def search(query):
         scores = okapi.get_scores(query["tokens"])
-        top = np.argpartition(-scores, K)[:K] if len(scores) > K else np.arange(len(scores))
-        top = top[np.lexsort((top, -scores[top]))]
-        return [int(p) for p in top if scores[p] > 0]
+        kth = np.partition(scores, len(scores) - K)[len(scores) - K] if len(scores) > K else 0.0
+        top = np.flatnonzero((scores >= kth) & (scores > 0))
+        return top[np.lexsort((top, -scores[top]))][:K].tolist()
 
     for kind, batch in load_queries(work).items():
         result[f"search_{kind}"] = latencies(search, batch[:count])
@@ -416,7 +416,8 @@ def print_table(corpus: str, size: int, results: dict, args) -> None:
             agree = agreement(timed["tops"], reference["tops"]) if reference and prefix == "search" else None
             if step == "factbot-query":
                 build, disk = built["build"], built["disk_mb"]
-                peak = f"{built['peak_rss']:,.0f} (+{built['worker_peak_rss']:,.0f}/worker)"
+                peak = f"{built['peak_rss']:,.0f}" + (f" (+{built['worker_peak_rss']:,.0f}/worker)"
+                                                      if built["worker_peak_rss"] else "")
                 load, loaded = served["load"], served["rss_loaded"]
             else:
                 build, disk, peak = result["build"], result.get("disk_mb"), f"{result['peak_rss']:,.0f}"
@@ -425,7 +426,7 @@ def print_table(corpus: str, size: int, results: dict, args) -> None:
             cells = [label if first else "", kind, f"{timed['n']:,}", f"{timed['p50']:.3f}", f"{timed['p95']:.3f}",
                      f"{timed['p99']:.3f}", f"{timed['qps']:,.0f}", speedup,
                      "" if agree is None else f"{agree:.0%}",
-                     f"{build:,.1f}" if first else "", f"{disk:,.0f}" if first and disk is not None else "",
+                     f"{build:,.2f}" if first else "", f"{disk:,.0f}" if first and disk is not None else "",
                      peak if first else "", f"{load:.3f}" if first and load is not None else "",
                      f"{loaded:,.0f}" if first and loaded is not None else ""]
             print("| " + " | ".join(cells) + " |")

@@ -9,13 +9,14 @@ import argparse
 import contextlib
 import json
 import sys
-from typing import Callable, TextIO
+from typing import Callable, Iterable, Iterator, TextIO, TypeVar
 
-from retrieval import DEFAULT_K, MAX_K, Engine, FactbotError
+from retrieval import DEFAULT_K, MAX_K, Engine, FactbotError, QuestionError
 
 from . import render
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 
 
 def _k(value: str) -> int:
@@ -90,63 +91,59 @@ def _engine(args: argparse.Namespace) -> Engine:
     return Engine.from_paths(args.corpus)
 
 
-def _stream(lines: TextIO | None, out: TextIO, key: str, answer: Callable[[str], dict]) -> None:
-    """One JSON object out for every line in, in order, flushed per line; a bad line gets
-    an object with "error" and the stream goes on."""
-    source = lines if lines is not None else sys.stdin.buffer
-    for raw in source:
+def _json_line(row: dict, out: TextIO) -> str:
+    """One JSON line; non-ASCII kept as is unless the output cannot encode it."""
+    utf = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
+    return json.dumps(row, ensure_ascii=not utf) + "\n"
+
+
+def _input_lines(lines: Iterable[str | bytes] | None) -> Iterator[tuple[str, str | None]]:
+    """(line, problem) for every input line, without its line break; `problem` says why a
+    line cannot be read (it is not UTF-8), else None. None reads the process's stdin."""
+    for raw in lines if lines is not None else sys.stdin.buffer:
         if isinstance(raw, bytes):
             try:
-                line = raw.decode("utf-8")
+                raw = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                row = render.error_to_json(key, raw.decode("utf-8", "replace").rstrip("\r\n"),
-                                           "the line is not UTF-8 text")
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                out.flush()
+                yield raw.decode("utf-8", "replace").rstrip("\r\n"), "the line is not UTF-8 text"
                 continue
-        else:
-            line = raw
-        text = line.rstrip("\r\n")
+        yield raw.rstrip("\r\n"), None
+
+
+def _respond(args: argparse.Namespace, given: str, stdin, out: TextIO, key: str,
+             reply: Callable[[str], T], to_json: Callable[[T], dict], to_text: Callable[[T], str]) -> int:
+    """Answer one question or claim, or with "-" one per input line: as JSON, one object
+    out for every line in, in order, flushed per line, a bad line getting an object with
+    "error"; as text, a block per non-empty line, a bad line an "error:" line."""
+    if given != "-":
+        result = reply(given)
+        out.write(_json_line(to_json(result), out) if args.json else to_text(result) + "\n")
+        return EXIT_OK
+    for line, problem in _input_lines(stdin):
+        if not args.json and not line.strip():
+            continue
         try:
-            row = answer(text)
+            if problem:
+                raise QuestionError(problem)
+            result = reply(line)
+            out.write(_json_line(to_json(result), out) if args.json else to_text(result) + "\n\n")
         except FactbotError as error:
-            row = render.error_to_json(key, text, str(error))
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(_json_line(render.error_to_json(key, line, str(error)), out) if args.json
+                      else f"error: {error}\n\n")
         out.flush()
-
-
-def _run_ask(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
-    several = len(engine.corpus.articles) > 1
-    if args.question == "-":
-        if args.json:
-            _stream(stdin, out, "question", lambda q: render.answer_to_json(engine.ask(q, args.k)))
-        else:
-            for line in stdin if stdin is not None else sys.stdin:
-                if line.strip():
-                    out.write(render.answer_to_text(engine.ask(line, args.k), several) + "\n\n")
-        return EXIT_OK
-    answer = engine.ask(args.question, args.k)
-    text = json.dumps(render.answer_to_json(answer), ensure_ascii=False) if args.json \
-        else render.answer_to_text(answer, several)
-    out.write(text + "\n")
     return EXIT_OK
 
 
-def _run_check(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
+def _run_ask(args, engine: Engine, stdin, out: TextIO) -> int:
     several = len(engine.corpus.articles) > 1
-    if args.claim == "-":
-        if args.json:
-            _stream(stdin, out, "claim", lambda c: render.check_to_json(engine.check(c, args.k)))
-        else:
-            for line in stdin if stdin is not None else sys.stdin:
-                if line.strip():
-                    out.write(render.check_to_text(engine.check(line, args.k), several) + "\n\n")
-        return EXIT_OK
-    check = engine.check(args.claim, args.k)
-    text = json.dumps(render.check_to_json(check), ensure_ascii=False) if args.json \
-        else render.check_to_text(check, several)
-    out.write(text + "\n")
-    return EXIT_OK
+    return _respond(args, args.question, stdin, out, "question", lambda q: engine.ask(q, args.k),
+                    render.answer_to_json, lambda a: render.answer_to_text(a, several))
+
+
+def _run_check(args, engine: Engine, stdin, out: TextIO) -> int:
+    several = len(engine.corpus.articles) > 1
+    return _respond(args, args.claim, stdin, out, "claim", lambda c: engine.check(c, args.k),
+                    render.check_to_json, lambda c: render.check_to_text(c, several))
 
 
 def _run_discord(args: argparse.Namespace, err: TextIO) -> int:

@@ -122,6 +122,9 @@ def run(corpus: list[str] | None = None, sync: bool = False, stderr: TextIO | No
     except FactbotError as error:
         err.write(f"factbot: error: {error}\n")
         return EXIT_INPUT
+    except OSError as error:
+        err.write(f"factbot: error: cannot reach Discord ({type(error).__name__}); check the network\n")
+        return EXIT_INPUT
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)

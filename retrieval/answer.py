@@ -200,19 +200,21 @@ def _is_month_or_weekday(word: str) -> bool:
     return _bare(word) in MONTHS or _bare(word) in WEEKDAYS
 
 
-def _terms(text: str) -> set[str]:
-    return set(_tokenizer.tokens(text))
+@lru_cache(maxsize=65_536)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(_tokenizer.tokens(text))
 
 
+@lru_cache(maxsize=1024)
 def _analyse_wording(question: Question) -> _Ask:
     folded = fold(question.text)
     words = re.findall(r"[^\W_]+(?:['.\-][^\W_]+)*\.?", folded)
     how = re.search(r"\bhow (many|much|long|far|close|near|big|large|old|high|tall|deep|wide|"
                     r"often|heavy|fast)\b", folded)
-    counted: set[str] = set()
+    counted: frozenset[str] = frozenset()
     if how and how.group(1) in ("many", "much"):
         counted = _terms(" ".join(_phrase_after(folded[how.end():])))
-    noun: set[str] = set()
+    noun: frozenset[str] = frozenset()
     which = re.search(r"\b(which|what)\s+(.+)", folded)
     if which and which.group(2).split()[0] not in _AUXILIARIES:
         noun = _terms(" ".join(_phrase_after(which.group(2))[:3]))

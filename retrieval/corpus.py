@@ -138,6 +138,10 @@ def _read_collection(path: Path, max_bytes: int) -> list[Article]:
 def _article_from_record(record: object, label: str, max_bytes: int) -> Article:
     if not isinstance(record, dict):
         raise ArticleError(f"{label}: not a JSON object")
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ArticleError(f"{label}: holds text that is not valid Unicode (a lone surrogate)") from None
     doc, title, text = record.get("id"), record.get("title"), record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ArticleError(f"{label}: no \"text\"")
@@ -149,7 +153,7 @@ def _article_from_record(record: object, label: str, max_bytes: int) -> Article:
     if isinstance(authors, str):
         authors = (authors,)
     return article_from_text(
-        str(doc) if doc not in (None, "") else label,
+        str(doc).strip() if str(doc or "").strip() else label,
         text,
         title=str(title) if title else None,
         url=record.get("url") if isinstance(record.get("url"), str) else None,

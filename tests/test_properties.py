@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
 from retrieval import (MAX_K, MAX_QUESTION_CHARS, Answer, Article, ArticleError, Citation, ClaimCheck,
@@ -58,6 +58,12 @@ texts = st.one_of(st.text(), _mixed, _question_like, _question_like, _question_l
 ks = st.integers(-3, MAX_K + 5)
 
 
+def _count(outcome: str) -> None:
+    """Tallies outcomes in `--hypothesis-show-statistics`, to see which paths the inputs reach."""
+    if currently_in_test_context():
+        event(outcome)
+
+
 def assert_citation_quotes_its_source(engine: Engine, citation: Citation) -> None:
     assert isinstance(citation, Citation)
     article = engine.corpus.article(citation.doc)
@@ -80,9 +86,9 @@ def assert_answer_or_question_error(engine: Engine, question: str, k: int) -> No
         answer = engine.ask(question, k)
     except QuestionError as error:
         assert_one_line_error(error)
-        event("question error")
+        _count("question error")
         return
-    event("answered with a span" if answer.answer else "found" if answer.found else "not found")
+    _count("answered with a span" if answer.answer else "found" if answer.found else "not found")
     assert question.strip() and len(question) <= MAX_QUESTION_CHARS
     assert isinstance(answer, Answer) and isinstance(answer.found, bool)
     assert answer.question.split() == question.split()
@@ -106,9 +112,9 @@ def assert_check_or_question_error(engine: Engine, claim: str, k: int) -> None:
         check = engine.check(claim, k)
     except QuestionError as error:
         assert_one_line_error(error)
-        event("question error")
+        _count("question error")
         return
-    event(f"verdict {check.verdict.value}")
+    _count(f"verdict {check.verdict.value}")
     assert claim.strip() and len(claim) <= MAX_QUESTION_CHARS
     assert isinstance(check, ClaimCheck) and isinstance(check.verdict, Verdict)
     assert check.claim.split() == claim.split()
@@ -177,9 +183,9 @@ def assert_article_or_article_error(suffix: str, data: bytes) -> None:
         except ArticleError as error:
             message = str(error)
             assert message.startswith(str(path)) and "\n" not in message
-            event("article error")
+            _count("article error")
             return
-    event("loaded")
+    _count("loaded")
     assert articles and all(isinstance(article, Article) for article in articles)
     for article in articles:
         assert article.paragraphs
@@ -189,6 +195,45 @@ def assert_article_or_article_error(suffix: str, data: bytes) -> None:
         assert engine.corpus.article(sentence.doc).text[sentence.start:sentence.end] == sentence.text
     first = engine.corpus.sentences[0].text if len(engine.corpus.sentences) else ""
     assert_answer_or_question_error(engine, first[:MAX_QUESTION_CHARS], 3)
+
+
+EDGE_CASES = {
+    "empty": "",
+    "whitespace": " \t\n\u3000\xa0",
+    "control characters": "\x00\x01\x1b[2J\x7f troops",
+    "emoji with joiners": "\U0001f468\u200d\U0001f469\u200d\U0001f467 how many troops?",
+    "a lone joiner": "\u200d",
+    "right-to-left marks": "\u202ehow many troops\u202c\u200f?",
+    "a lone surrogate": "\ud800 troops",
+    "at the limit": _repeated("troops ", MAX_QUESTION_CHARS),
+    "over the limit": _repeated("troops ", MAX_QUESTION_CHARS + 1),
+    "100 KB": _repeated("troops ", 100_000),
+    "mentions": "@everyone <@123456789012345678> how many troops?",
+}
+
+
+@pytest.mark.parametrize("text", EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_named_edge_cases(bundled_engine, text):
+    assert_answer_or_question_error(bundled_engine, text, 3)
+    assert_check_or_question_error(bundled_engine, text, 3)
+    assert_repeatable(bundled_engine, text)
+
+
+EDGE_FILES = {
+    "empty": (".txt", b""),
+    "binary": (".txt", bytes(range(256))),
+    "UTF-16": (".txt", "Troops gather. The border is near.".encode("utf-16")),
+    "a BOM": (".txt", "\ufeffTroops Gather\n\nTroops gather at the border. The drills end in May.".encode()),
+    "HTML without text": (".html", b"<html><head><title>T</title></head><body></body></html>"),
+    "not gzip": (".jsonl.gz", b"{}"),
+    "a lone surrogate in JSON": (".jsonl", b'{"id": "a", "text": "\\ud800 troops gather"}'),
+    "JSON that is not an object": (".jsonl", b"[1, 2]\n"),
+}
+
+
+@pytest.mark.parametrize("suffix, data", EDGE_FILES.values(), ids=EDGE_FILES.keys())
+def test_named_edge_files(suffix, data):
+    assert_article_or_article_error(suffix, data)
 
 
 @FAST
