@@ -87,15 +87,15 @@ class Ranker:
         tokens = self.tokenizer.tokens(self.corpus.sentences[position].text)
         return frozenset(tokens), frozenset(zip(tokens, tokens[1:]))
 
-    def _author_hits(self, k: int) -> tuple[Hit, ...]:
-        """Sentences that name an article's author, bios ("NAME is a ...") first."""
-        names = {a.doc: a.authors for a in self.corpus.articles if a.authors}
+    def _author_hits(self, doc: str, k: int) -> tuple[Hit, ...]:
+        """Sentences of article `doc` that name one of its authors, bios ("NAME is a ...") first."""
+        names = self.corpus.article(doc).authors
         hits = []
-        for sentence in self.corpus.sentences:
-            for name in names.get(sentence.doc, ()):
-                if name in sentence.text:
-                    hits.append(Hit(sentence.position, 2.0 if sentence.text.startswith(name) else 1.0))
-                    break
+        for position in self.corpus.article_sentences(doc):
+            text = self.corpus.sentences[position].text
+            named = [name for name in names if name in text]
+            if named:
+                hits.append(Hit(position, 2.0 if text.startswith(tuple(named)) else 1.0))
         hits.sort(key=lambda h: (-h.score, h.position))
         return tuple(hits[:k])
 
@@ -105,35 +105,31 @@ class Ranker:
         return max(math.log(len(self.index) - 0.5) - math.log(1.5), 0.0) + 1.0
 
     def rank(self, question: Question, k: int) -> Ranking:
+        query = list(question.content_terms or question.terms)
+        candidates = self.index.search(query, CANDIDATES)
         if question.asks_author:
-            byline = self._author_hits(k)
+            doc = (self.corpus.sentences[candidates[0].position].doc if candidates
+                   else self.corpus.docs[0] if len(self.corpus.docs) == 1 else None)
+            byline = self._author_hits(doc, k) if doc is not None else ()
             if byline:
                 return Ranking(byline, True)
-        query = list(question.content_terms or question.terms)
-        scores = self.index.score_touched(query)
-        if not scores:
+        if not candidates:
             return Ranking((), False)
-        positions = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
-        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-        candidates = top_hits(positions, values, CANDIDATES)
         best = candidates[0].score if candidates[0].score > 0 else 1.0
         weights = {t: self._weight(t) for t in set(query)}
         mass = sum(weights.values())
         bigrams = set(zip(query, query[1:]))
+        around = self._neighbour_scores(query, [h.position for h in candidates])
         sentences = self.corpus.sentences
         reranked = []
-        for hit in candidates:
-            sentence = sentences[hit.position]
-            before, after = (
-                scores.get(p, 0.0) if 0 <= p < len(sentences) and sentences[p].doc == sentence.doc else 0.0
-                for p in (hit.position - 1, hit.position + 1))
+        for hit, (before, after) in zip(candidates, around):
             held, pairs = self._tokens(hit.position)
             coverage = sum(w for t, w in weights.items() if _holds(held, t)) / mass
             score = (hit.score + NEIGHBOUR * before + NEIGHBOUR_NEXT * after
                      + COVERAGE * best * coverage)
             if BIGRAM and bigrams:
                 score += BIGRAM * best * len(bigrams & pairs) / len(bigrams)
-            if TYPE and _fits_type(sentence.text, question):
+            if TYPE and _fits_type(sentences[hit.position].text, question):
                 score += TYPE * best
             reranked.append(Hit(hit.position, score))
         reranked.sort(key=lambda h: (-h.score, h.position))
@@ -141,3 +137,16 @@ class Ranker:
         share = sum(w for t, w in weights.items() if _holds(held, t)) / mass
         about_focus = question.focus is None or _holds(held, question.focus)
         return Ranking(tuple(reranked[:k]), share > FOUND_SHARE and about_focus)
+
+    def _neighbour_scores(self, query: list[str], positions: list[int]) -> list[tuple[float, float]]:
+        """BM25 of the sentences just before and after each position, 0.0 across articles."""
+        at = np.asarray(positions, dtype=np.int64)
+        article = self.corpus.spans.article
+        last = len(article) - 1
+        before, after = np.maximum(at - 1, 0), np.minimum(at + 1, last)
+        scores = self.index.scores_at(query, np.concatenate([before, after]))
+        same_before = (at > 0) & (article[before] == article[at])
+        same_after = (at < last) & (article[after] == article[at])
+        n = len(at)
+        return list(zip(np.where(same_before, scores[:n], 0.0).tolist(),
+                        np.where(same_after, scores[n:], 0.0).tolist()))
