@@ -7,10 +7,11 @@ index, is the same whatever the number of workers.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,32 +41,36 @@ def build_corpus_and_index(articles: Sequence[Article], splitter: SentenceSplitt
                            params: BM25Params = BM25Params(), workers: int | None = None
                            ) -> tuple[Corpus, SentenceIndex]:
     """The corpus of `articles` split by `splitter`, and its BM25 index. `workers` None
-    chooses: one process for a small corpus, one per core (at most 2) for a large one."""
+    chooses: one process for a small corpus, one per core (at most 2) for a large one.
+    Workers are started with "spawn", so a script that builds a large corpus must guard
+    its entry point with `if __name__ == "__main__":` (or pass `workers=1`)."""
     articles = tuple(articles)
     chunks = _chunked(articles)
     if workers is None:
         large = sum(len(a.text) for a in articles) >= PARALLEL_MIN_CHARS
         workers = min(2, os.cpu_count() or 1) if large else 1
-    if workers > 1 and len(chunks) > 1:
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, _start_worker, (splitter, tokenizer)) as pool:
-            results = pool.map(_split_and_tokenize, chunks, chunksize=1)
-    else:
-        results = [_split_and_tokenize_with(chunk, splitter, tokenizer) for chunk in chunks]
     vocabulary: dict[str, int] = {}
-    term_ids, article_columns, first_article = [], [], 0
-    for chunk, result in zip(chunks, results):
-        remap = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in result.terms),
-                            dtype=np.int32, count=len(result.terms))
-        term_ids.append(remap[result.term_ids])
-        article_columns.append(result.spans.article + first_article)
-        first_article += len(chunk)
-    spans = SentenceSpans(np.concatenate(article_columns).astype(np.int32), *(
-        np.concatenate([getattr(r.spans, column) for r in results]).astype(np.int32)
-        for column in ("paragraph", "number", "start", "end")))
-    lengths = np.concatenate([r.lengths for r in results]).astype(np.int32)
-    index = SentenceIndex.from_term_ids(vocabulary, np.concatenate(term_ids), lengths, params)
-    return Corpus(articles, spans), index
+    term_ids, spans, lengths, first_article = [], [], [], 0
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and len(chunks) > 1:
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(context.Pool(workers, _start_worker, (splitter, tokenizer)))
+            results = pool.imap(_split_and_tokenize, chunks)
+        else:
+            results = (_split_and_tokenize_with(chunk, splitter, tokenizer) for chunk in chunks)
+        for chunk, result in zip(chunks, results):
+            remap = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in result.terms),
+                                dtype=np.int32, count=len(result.terms))
+            term_ids.append(remap[result.term_ids])
+            spans.append(replace(result.spans, article=result.spans.article + first_article))
+            lengths.append(result.lengths)
+            first_article += len(chunk)
+    columns = (np.concatenate([getattr(s, c) for s in spans]).astype(np.int32)
+               for c in ("article", "paragraph", "number", "start", "end"))
+    corpus = Corpus(articles, SentenceSpans(*columns))
+    index = SentenceIndex.from_term_ids(vocabulary, np.concatenate(term_ids),
+                                        np.concatenate(lengths).astype(np.int32), params)
+    return corpus, index
 
 
 def trained_splitter(articles: Sequence[Article]) -> SentenceSplitter:

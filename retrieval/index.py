@@ -11,11 +11,14 @@ hold its terms. Ties are broken by sentence position, so results are determinist
 
 A query whose postings are short adds them into an accumulator and takes the top k of the
 touched sentences by partial sort. A query of common terms, whose postings cover much of
-the corpus, is answered by the threshold algorithm (Fagin, Lotem and Naor, 2003) over each
-term's postings in impact order (weight descending, then position): it scores exactly the
-sentences among the first m postings of every term, and stops when the k-th of them beats
-the best score any unseen sentence could reach; otherwise it deepens m. The result is the
-same top k, with the same scores, as scoring every sentence.
+the corpus, is pruned in two steps. First, as in the threshold algorithm (Fagin, Lotem and
+Naor, 2003), it scores the sentences among the first postings of each term in impact order
+(weight descending, then position), and stops there when the k-th of them beats the best
+score any other sentence could reach. Otherwise that k-th score is a threshold for
+MaxScore (Turtle and Flood, 1995): terms whose best weights together stay below it cannot
+bring a sentence into the top k alone, so only the other terms' postings are accumulated,
+and the rest only add to sentences those touched. Every score is summed in query order, as
+accumulation sums it, so the top k and its scores are exactly those of scoring every sentence.
 """
 from __future__ import annotations
 
@@ -32,12 +35,11 @@ from .models import Hit
 K1 = 0.7
 B = 0.3
 EPSILON = 0.25
-# A query touching at most this many postings is answered by accumulation; longer ones by
-# the threshold algorithm, which starts at depth FIRST_DEPTH and gives up (accumulating
-# after all) when its candidates would reach a quarter of the postings.
+# A query touching at most this many postings is answered by accumulation; a longer one
+# first scores the sentences among the first _FIRST_DEPTH postings of each term in impact order.
 _ACCUMULATE_MAX = 32_768
 _FIRST_DEPTH = 256
-_DEPTH_GROWTH = 4
+_SEARCH_RATIO = 16
 
 
 @dataclass(frozen=True)
@@ -87,23 +89,26 @@ class SentenceIndex:
         """The index of sentences given as one flat array of term ids, sentence after
         sentence, with each sentence's token count in `lengths`."""
         n_sentences, n_terms = len(lengths), len(vocabulary)
-        sentence_of = np.repeat(np.arange(n_sentences, dtype=np.int64), lengths)
-        keys = term_ids.astype(np.int64) * max(n_sentences, 1) + sentence_of
-        del sentence_of
+        keys = term_ids.astype(np.int64)
+        keys *= max(n_sentences, 1)
+        keys += np.repeat(np.arange(n_sentences, dtype=np.int64), lengths)
         keys.sort()
-        run_starts = np.flatnonzero(np.diff(keys, prepend=-1))
+        run_starts = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=run_starts[1:])
+        run_starts = np.flatnonzero(run_starts)
         tfs = np.diff(run_starts, append=len(keys)).astype(np.float64)
         keys = keys[run_starts]
         del run_starts
         posting_terms, positions = np.divmod(keys, max(n_sentences, 1))
         del keys
+        posting_terms, positions = posting_terms.astype(np.int32), positions.astype(np.int32)
         counts = np.bincount(posting_terms, minlength=n_terms)
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        positions = positions.astype(np.int32)
         weights = _bm25_weights(counts, positions, tfs, lengths, params)
         del tfs
-        order = np.lexsort((positions, -weights, posting_terms))
+        # Stable, so postings of equal weight stay in position order.
+        order = np.lexsort((-weights, posting_terms))
         by_impact = (order - offsets[posting_terms]).astype(np.int32)
         return cls(vocabulary, offsets, positions, weights, by_impact, lengths.astype(np.int32), params)
 
@@ -116,9 +121,7 @@ class SentenceIndex:
         distinct = list(dict.fromkeys(term_ids))
         touched = sum(self._length(t) for t in distinct)
         if touched > _ACCUMULATE_MAX and all(self._least_weight(t) > 0 for t in distinct):
-            hits = self._search_by_impact(term_ids, distinct, k, touched)
-            if hits is not None:
-                return hits
+            return self._search_pruned(term_ids, distinct, k)
         positions, values = self._accumulate(term_ids)
         return top_hits(positions, values, k)
 
@@ -171,36 +174,75 @@ class SentenceIndex:
             scores += np.where(held[at] == positions, self.weights[lo:hi][at], 0.0)
         return scores
 
-    def _search_by_impact(self, term_ids: list[int], distinct: list[int], k: int,
-                          touched: int) -> list[Hit] | None:
-        """The threshold algorithm (see the module doc); None when it would cost as much
-        as accumulating. Needs every weight of the query's terms to be positive."""
-        depth = max(_FIRST_DEPTH, 4 * k)
-        while len(distinct) * depth * 4 < touched:
-            seen, ceiling, next_positions = [], {}, {}
-            for term_id in distinct:
-                lo, length = int(self.offsets[term_id]), self._length(term_id)
-                first = lo + self.by_impact[lo:lo + min(depth, length)]
-                seen.append(self.positions[first])
-                if depth < length:
-                    next_posting = lo + int(self.by_impact[lo + depth])
-                    ceiling[term_id] = float(self.weights[next_posting])
-                    next_positions[term_id] = int(self.positions[next_posting])
-            candidates = np.unique(np.concatenate(seen))
-            values = self._scores_at(term_ids, candidates)
-            hits = top_hits(candidates, values, k)
-            if not ceiling:
-                return hits
-            # The best score of a sentence outside the candidates, summed in query order as
-            # the exact scores are, so that rounding cannot put it above its bound.
-            bound = 0.0
+    def _search_pruned(self, term_ids: list[int], distinct: list[int], k: int) -> list[Hit]:
+        """The top k of a query with long postings, in two steps (see the module doc).
+        Needs every weight of the query's terms to be positive."""
+        counts = {t: term_ids.count(t) for t in distinct}
+        firsts, ceiling, next_positions, best = [], {}, {}, {}
+        for term_id in distinct:
+            lo, length = int(self.offsets[term_id]), self._length(term_id)
+            best[term_id] = float(self.weights[lo + int(self.by_impact[lo])])
+            firsts.append(self.positions[lo + self.by_impact[lo:lo + min(_FIRST_DEPTH, length)]])
+            if _FIRST_DEPTH < length:
+                next_posting = lo + int(self.by_impact[lo + _FIRST_DEPTH])
+                ceiling[term_id] = float(self.weights[next_posting])
+                next_positions[term_id] = int(self.positions[next_posting])
+        candidates = np.unique(np.concatenate(firsts))
+        hits = top_hits(candidates, self._scores_at(term_ids, candidates), k)
+        # The best score of a sentence outside the candidates, summed in query order as
+        # the exact scores are, so that rounding cannot put it above its bound.
+        bound = 0.0
+        for term_id in term_ids:
+            bound += ceiling.get(term_id, 0.0)
+        if not ceiling or len(hits) == k and (hits[-1].score > bound or (
+                hits[-1].score == bound and hits[-1].position < max(next_positions.values()))):
+            return hits
+        threshold = hits[-1].score if len(hits) == k else 0.0
+        # MaxScore: a sentence holding only terms whose best weights sum below the
+        # threshold cannot reach the top k, so those terms are optional: only the other,
+        # essential, terms' postings are candidates, and the optional ones only add to
+        # them. Which terms to make optional is a knapsack (skip the most postings within
+        # the threshold), solved greedily by postings skipped per unit of best weight.
+        length = {t: self._length(t) for t in distinct}
+        optional, reach = set(), 0.0
+        for term_id in sorted(distinct, key=lambda t: -length[t] / (counts[t] * best[t])):
+            if (reach + counts[term_id] * best[term_id]) * (1 + 1e-9) < threshold:
+                optional.add(term_id)
+                reach += counts[term_id] * best[term_id]
+        spans = {t: (int(self.offsets[t]), int(self.offsets[t + 1])) for t in distinct}
+        essential = [self.positions[lo:hi] for t, (lo, hi) in spans.items() if t not in optional]
+        # An optional term much longer than the candidates is looked up by binary search
+        # for each candidate; a shorter one is filtered against the candidates' marks.
+        searched = {t for t in optional if _SEARCH_RATIO * sum(map(len, essential)) < length[t]}
+        candidates = (essential[0] if len(essential) == 1 else np.unique(np.concatenate(essential))
+                      if searched else None)
+        marked = bool(optional - searched)
+        found_positions, found_values = [], []
+        with self._lock:
+            for held in essential if marked else ():
+                self._seen[held] = True
             for term_id in term_ids:
-                bound += ceiling.get(term_id, 0.0)
-            if len(hits) == k and (hits[-1].score > bound or (
-                    hits[-1].score == bound and hits[-1].position < max(next_positions.values(), default=0))):
-                return hits
-            depth *= _DEPTH_GROWTH
-        return None
+                lo, hi = spans[term_id]
+                held, weights = self.positions[lo:hi], self.weights[lo:hi]
+                if term_id in searched:
+                    at = np.minimum(np.searchsorted(held, candidates), hi - lo - 1)
+                    inside = held[at] == candidates
+                    held, weights = candidates[inside], weights[at[inside]]
+                elif term_id in optional:
+                    inside = self._seen[held]
+                    held, weights = held[inside], weights[inside]
+                self._scores[held] += weights
+            # Read back and reset list by list; a sentence in several lists is read once,
+            # as its score is 0 once reset (and every touched score is positive).
+            for held in essential:
+                values = self._scores[held]
+                keep = (values >= threshold) & (values > 0)
+                found_positions.append(held[keep])
+                found_values.append(values[keep])
+                self._scores[held] = 0.0
+                if marked:
+                    self._seen[held] = False
+        return top_hits(np.concatenate(found_positions), np.concatenate(found_values), k)
 
 
 def top_hits(positions: np.ndarray, values: np.ndarray, k: int) -> list[Hit]:

@@ -76,12 +76,12 @@ def load_index(path: str | Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
         raise _format_error(folder, _reason(error)) from None
 
 
-def rebuild_hint(folder: Path) -> str:
+def _rebuild_hint(folder: Path) -> str:
     return f"rebuild it with: factbot index build CORPUS... -o {folder}"
 
 
 def _format_error(folder: Path, reason: str) -> IndexFormatError:
-    return IndexFormatError(f"cannot load the index at {folder}: {reason}; {rebuild_hint(folder)}")
+    return IndexFormatError(f"cannot load the index at {folder}: {reason}; {_rebuild_hint(folder)}")
 
 
 def _reason(error: Exception) -> str:
@@ -228,7 +228,9 @@ def _read_array(folder: Path, name: str) -> np.ndarray:
     if array.dtype != np.dtype(dtype) or array.ndim != ndim:
         raise _format_error(folder, f"{name}.npy holds {array.dtype} of {array.ndim} dimensions, "
                                     f"expected {dtype} of {ndim}")
-    return array
+    # A plain view of the same mapped memory: np.memmap's Python-level slicing costs more
+    # than a small query does.
+    return array.view(np.ndarray)
 
 
 def _check_shapes(folder: Path, arrays: dict[str, np.ndarray], counts: dict, terms, columns) -> None:

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from bot.cli import EXIT_INPUT, EXIT_OK, main
-from retrieval import Engine, IndexFormatError, IndexWriteError
-from retrieval import store
+from retrieval import Engine, IndexFormatError, IndexWriteError, store
 
 QUESTIONS = ("How many troops has Russia sent to Belarus?", "Who is the Polish foreign minister?",
              "What weapons were deployed?", "When did the exercises start?", "zebra giraffe")
@@ -57,7 +56,7 @@ def test_round_trip_gives_identical_answers(bundled_engine, saved):
 def test_loading_maps_the_arrays_instead_of_reading_them(saved):
     loaded = Engine.from_index(saved)
     for array in (loaded.index.positions, loaded.index.weights, loaded.corpus.spans.start):
-        assert isinstance(array, np.memmap) and not array.flags.writeable
+        assert isinstance(array.base, np.memmap) and not array.flags.writeable
 
 
 def test_several_articles_keep_their_metadata(two_article_engine, tmp_path):
