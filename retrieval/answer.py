@@ -565,5 +565,5 @@ def _full_speaker(speaker: str, sentence: Sentence, corpus) -> str | None:
         return None
     if " " in speaker or not _is_capitalised(speaker):
         return speaker
-    same_doc = [s for s in corpus.sentences if s.doc == sentence.doc]
+    same_doc = [corpus.sentences[p] for p in corpus.article_sentences(sentence.doc)]
     return _fuller_name(speaker, same_doc)

@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from .text import fold
 
 _PROMPT = re.compile(
-    r"\b(subscribe|subscriber|subscription|sign up|sign in|log in|newsletter|"
-    r"join the conversation|comment guidelines|commenting|you are commenting|not your account|"
-    r"share this|share on|follow us|click here|advertisement|all rights reserved|"
-    r"cookie|privacy policy|terms of (use|service)|download the app)\b"
+    r"^(subscribe|sign up|sign in|log in|register|join us|follow us|share|download|click|tap)\b"
+    r"|\b(already a subscriber|subscribe (now|today|to|for)|sign up (for|to|now)|newsletter|"
+    r"join the conversation|comment guidelines|commenting (on|as)|you are commenting|not your account|"
+    r"share this (article|story|page|post)|share on (facebook|twitter|x|linkedin|whatsapp|email)|"
+    r"follow us|click here|all rights reserved|cookie (policy|settings)|uses? cookies|privacy policy|"
+    r"terms of (use|service)|download the app|benefit of an? [\w ]*subscription)\b"
+    r"|^advertisement$"
 )
 _TEASER = re.compile(
     r"^(more from\b|related( articles| stories| coverage| content)?:?$|recommended( for you)?:?$|"

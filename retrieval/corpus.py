@@ -4,7 +4,8 @@ Accepted inputs: `.txt`, `.md`, `.html`/`.htm` files, a folder of them (read in 
 order, not recursively), and `.jsonl` / `.jsonl.gz` collections of
 `{"id", "title", "text", "url"?, "date"?, "authors"?}` objects. Every input is checked
 whole before anything is returned: an empty, binary, undecodable or oversize file raises
-`ArticleError` naming it, so a corpus is never half loaded.
+`ArticleError` naming it, so a corpus is never half loaded. A collection record whose
+text is all boilerplate (nothing left after cleaning) is skipped, not an error.
 """
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
 BUNDLED_ARTICLE = "foreign-policy-russia-troops-belarus.txt"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BINARY_CONTROL_SHARE = 0.01
+
+
+class _NothingLeft(ArticleError):
+    """A page that is all boilerplate: an error for one file, skipped in a collection."""
 
 
 def bundled_article_text() -> str:
@@ -79,7 +84,7 @@ def article_from_text(doc: str, text: str, *, title: str | None = None, url: str
     """An `Article` from page text: title, standfirst, byline and body by `clean_page`."""
     page = clean_page(text, known_title=title)
     if not page.paragraphs:
-        raise ArticleError(f"{source or doc}: no article text left after cleaning")
+        raise _NothingLeft(f"{source or doc}: no article text left after cleaning")
     return Article(
         doc=doc,
         title=title or page.title or doc,
@@ -127,7 +132,10 @@ def _read_collection(path: Path, max_bytes: int) -> list[Article]:
                     record = json.loads(line)
                 except json.JSONDecodeError:
                     raise ArticleError(f"{label}: not a JSON object") from None
-                articles.append(_article_from_record(record, label, max_bytes))
+                try:
+                    articles.append(_article_from_record(record, label, max_bytes))
+                except _NothingLeft:
+                    continue
     except (OSError, EOFError, UnicodeError) as error:
         raise ArticleError(f"{path}: cannot read the collection ({error})") from None
     if not articles:

@@ -9,7 +9,8 @@ and sentences are span columns into them, so loading maps the arrays into memory
 
 A save writes a hidden temporary folder beside the target and renames it into place; an
 index already there is renamed aside first and removed last, so a failed or interrupted
-save leaves the previous index readable. A load checks the format version, the tokenizer
+save leaves the previous index readable (a load finds it where it was set aside when a
+kill fell between the two renames), and the next save removes what a killed one left. A load checks the format version, the tokenizer
 settings, every file's presence and size and the arrays' shapes and types; whatever is
 wrong raises `IndexFormatError` saying how to rebuild.
 """
@@ -59,6 +60,7 @@ def save_index(path: str | Path, corpus: Corpus, index: SentenceIndex, tokenizer
     try:
         _write(staging, corpus, index, tokenizer)
         _swap_into_place(staging, target)
+        _remove_leftovers(target)
     except OSError as error:
         raise IndexWriteError(f"cannot write the index to {target}: {error.strerror or error}") from None
     finally:
@@ -66,14 +68,31 @@ def save_index(path: str | Path, corpus: Corpus, index: SentenceIndex, tokenizer
 
 
 def load_index(path: str | Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
-    """The corpus, index and tokenizer saved at `path`, the arrays memory-mapped."""
+    """The corpus, index and tokenizer saved at `path`, the arrays memory-mapped. When a
+    save was killed between its two renames, the previous index is read where it was set
+    aside."""
     folder = Path(path)
+    if not folder.exists():
+        folder = next(iter(sorted(_set_aside(folder))), folder)
     try:
         return _read(folder)
     except IndexFormatError:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
         raise _format_error(folder, _reason(error)) from None
+
+
+def _set_aside(target: Path) -> list[Path]:
+    """Previous indexes of `target` that a save renamed aside and did not remove."""
+    return [old / target.name for old in target.parent.glob(f".{target.name}.old-*")
+            if (old / target.name / MANIFEST).is_file()]
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary and set-aside folders of `target` left by saves that were killed."""
+    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _rebuild_hint(folder: Path) -> str:

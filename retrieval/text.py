@@ -9,6 +9,7 @@ queries pass through the same `Tokenizer.tokens`, so their terms agree.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -160,6 +161,10 @@ def _longest_phrase() -> int:
     return max(len(keys) for keys in paraphrases())
 
 
+def _digest(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Tokenizer:
     """Turns text into index terms. Its `settings` are saved with an index and checked
@@ -175,8 +180,8 @@ class Tokenizer:
             "version": self.version,
             "stemmer": "snowball-english",
             "stopwords": "snowball-english",
-            "stopword_count": len(stopwords()),
-            "paraphrases": len(paraphrases()) if self.paraphrase else 0,
+            "stopwords_sha256": _digest(sorted(stopwords())),
+            "paraphrases_sha256": _digest(sorted(map(repr, paraphrases().items()))) if self.paraphrase else None,
         }
 
     def tokens(self, text: str) -> list[str]:

@@ -71,6 +71,16 @@ def test_a_long_paragraph_about_subscriptions_is_reporting_and_kept():
     assert report in kept(text, clean_page(text))
 
 
+@pytest.mark.parametrize("news", [
+    "The company earned 89 cts per share on sales of 1.2 billion dlrs.",
+    "Its subscriber numbers rose by a third.",
+    "Follow-up talks are set for May.",
+])
+def test_short_news_paragraphs_that_name_shares_or_subscribers_are_kept(news):
+    text = f"Quarterly Results\n\nThe first real paragraph.\n\n{news}\n"
+    assert news in kept(text, clean_page(text))
+
+
 def test_a_sentence_starting_with_by_is_not_a_byline():
     text = ("Storm Hits Coast\n\nWinds reached 90 miles an hour overnight.\n\n"
             "By Tuesday, more than 300 people had been evacuated.\n\n"

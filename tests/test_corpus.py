@@ -119,6 +119,13 @@ def test_jsonl_collection(tmp_path, harbor_page, ferry_page):
     assert sentences_of([ferry])[0] == "High winds damaged the main pier on Sunday night."
 
 
+def test_a_collection_record_that_is_all_boilerplate_is_skipped(tmp_path, harbor_page):
+    path = tmp_path / "news.jsonl"
+    path.write_text(record("promo", "Subscribe", "Subscribe now for full access.") + "\n"
+                    + record("harbor", "City Council Approves New Harbor Bridge", harbor_page))
+    assert [a.doc for a in load_articles([path])] == ["harbor"]
+
+
 def test_jsonl_text_that_repeats_the_title_does_not_index_it(tmp_path, harbor_page):
     path = tmp_path / "news.jsonl"
     path.write_text(record("harbor", "City Council Approves New Harbor Bridge", harbor_page))

@@ -39,9 +39,14 @@ def test_without_the_table_the_tokenizer_is_unchanged():
     assert tokens("Russia has sent 30,000 troops to Belarus") == ["russia", "deploy", "30000", "troop", "belarus"]
 
 
-def test_settings_name_the_table():
-    assert Tokenizer().settings["paraphrases"] == len(paraphrases()) > 0
-    assert Tokenizer(paraphrase=False).settings["paraphrases"] == 0
+def test_settings_fingerprint_the_table(monkeypatch):
+    with_table = Tokenizer().settings["paraphrases_sha256"]
+    assert len(with_table) == 64 and Tokenizer(paraphrase=False).settings["paraphrases_sha256"] is None
+    edited = dict(paraphrases())
+    key = next(iter(edited))
+    edited[key] = edited[key] + "x"  # same size, other content: a saved index must notice
+    monkeypatch.setattr("retrieval.text.paraphrases", lambda: edited)
+    assert Tokenizer().settings["paraphrases_sha256"] != with_table
 
 
 def test_a_question_in_other_words_finds_the_sentence():

@@ -99,4 +99,4 @@ def test_a_question_and_the_sentence_that_answers_it_share_their_terms():
 def test_settings_describe_the_tokenizer():
     settings = Tokenizer().settings
     assert settings["stemmer"] == "snowball-english"
-    assert settings["stopword_count"] == len(stopwords())
+    assert len(settings["stopwords_sha256"]) == 64
