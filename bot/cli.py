@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                                               "and .env; .env.example documents them.")
     discord.add_argument("--sync", action="store_true",
                          help="publish the slash commands globally at start (can take an hour to show)")
-    _add_corpus(discord)
+    _add_source(discord)
     return parser
 
 
@@ -148,7 +148,7 @@ def _run_check(args, engine: Engine, stdin, out: TextIO) -> int:
 
 def _run_discord(args: argparse.Namespace, err: TextIO) -> int:
     from .discord_bot import run as run_discord
-    return run_discord(corpus=args.corpus, sync=args.sync, stderr=err)
+    return run_discord(corpus=args.corpus, index=args.index, sync=args.sync, stderr=err)
 
 
 def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:

@@ -98,10 +98,12 @@ def create_bot(settings: Settings | None = None, engine: Engine | None = None, *
     return FactBot(settings, engine, intents, sync_globally)
 
 
-def run(corpus: list[str] | None = None, sync: bool = False, stderr: TextIO | None = None,
-        environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> int:
+def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = False,
+        stderr: TextIO | None = None, environ: Mapping[str, str] | None = None,
+        env_file: str | Path | None = ".env") -> int:
     """Serve the bot until stopped; returns the exit code. A missing or malformed token
-    is reported in one line, before anything connects."""
+    is reported in one line, before anything connects. `corpus` or `index` (from the
+    command line) take the place of FACTBOT_CORPUS and FACTBOT_INDEX."""
     err = stderr or sys.stderr
     try:
         settings = Settings.from_env(environ, env_file)
@@ -111,6 +113,8 @@ def run(corpus: list[str] | None = None, sync: bool = False, stderr: TextIO | No
         return EXIT_USAGE
     if corpus:
         settings = replace(settings, corpus=tuple(Path(path) for path in corpus), index=None)
+    elif index:
+        settings = replace(settings, corpus=(), index=Path(index))
     root = logging.getLogger()
     handler, previous_level = _log_to(err, settings.log_level, token), root.level
     try:
