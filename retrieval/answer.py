@@ -56,8 +56,6 @@ _LOCATIVE = frozenset({"in", "to", "from", "near", "at", "into", "across", "towa
 _RELATIVE_DATE = re.compile(
     r"\b(?:(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|fall|autumn|"
     r"winter|weekend)|yesterday|today|tomorrow)\b", re.IGNORECASE)
-_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
-                          "will", "would", "can", "could", "should", "may", "might", "must"})
 
 # Verbs that report speech. "told" takes its listener after it, so it only follows a speaker.
 _SPEECH_VERBS = (r"said|says|added|adds|warned|warns|stated|states|noted|notes|wrote|writes|"
@@ -95,18 +93,6 @@ class _Candidate:
     start: int
     end: int
     fit: int
-
-
-@dataclass(frozen=True)
-class _Ask:
-    """What the question's wording asks beyond its answer type."""
-
-    how: str | None
-    counted: frozenset[str]
-    noun: frozenset[str]
-    time_noun: str | None
-    preposition: str | None
-    named: str | None
 
 
 @dataclass(frozen=True)
@@ -205,65 +191,33 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(_tokenizer.tokens(text))
 
 
-@lru_cache(maxsize=1024)
-def _analyse_wording(question: Question) -> _Ask:
-    folded = fold(question.text)
-    words = re.findall(r"[^\W_]+(?:['.\-][^\W_]+)*\.?", folded)
-    how = re.search(r"\bhow (many|much|long|far|close|near|big|large|old|high|tall|deep|wide|"
-                    r"often|heavy|fast)\b", folded)
-    counted: frozenset[str] = frozenset()
-    if how and how.group(1) in ("many", "much"):
-        counted = _terms(" ".join(_phrase_after(folded[how.end():])))
-    noun: frozenset[str] = frozenset()
-    which = re.search(r"\b(which|what)\s+(.+)", folded)
-    if which and which.group(2).split()[0] not in _AUXILIARIES:
-        noun = _terms(" ".join(_phrase_after(which.group(2))[:3]))
-    time_noun = re.search(r"\b(?:what|which|in what|until what)\s+(year|month|day|date|time)\b", folded)
-    preposition = next((w for w in words[:3] if w in ("until", "since", "till", "through", "by")), None)
-    named = re.fullmatch(r"\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<name>(?:[A-Z][\w'.\-]*\s*)+)\?*\s*",
-                         question.text)
-    return _Ask(how.group(1) if how else None, frozenset(counted), frozenset(noun),
-                time_noun.group(1) if time_noun else None, preposition,
-                named.group("name").strip() if named else None)
-
-
-def _phrase_after(text: str) -> list[str]:
-    """The words up to the question's verb: 'additional U.S. troops' of '... did Biden deploy?'."""
-    phrase = []
-    for word in text.split():
-        word = word.strip("?,.!;:")
-        if not word or word in _AUXILIARIES:
-            break
-        phrase.append(word)
-    return phrase
-
-
-def _quantity_candidates(text: str, ask: _Ask) -> list[_Candidate]:
+def _quantity_candidates(text: str, question: Question) -> list[_Candidate]:
     found = []
     for quantity in find_quantities(text):
         unit = quantity.unit
         span_end = quantity.unit_end if quantity.is_measure else quantity.end
         following = _terms(text[quantity.end:_window_end(text, quantity.end)])
-        if ask.how in ("many", "much"):
-            if ask.counted and ask.counted & following:
+        if question.how in ("many", "much"):
+            if question.counted and question.counted & following:
                 fit = 3
-            elif ask.how == "much" and quantity.is_measure or text[:quantity.start].rstrip().endswith(("$", "€", "£")) \
-                    or re.match(r"[$€£]", text[quantity.start:quantity.end]):
+            elif (question.how == "much" and quantity.is_measure
+                  or text[:quantity.start].rstrip().endswith(("$", "€", "£"))
+                  or re.match(r"[$€£]", text[quantity.start:quantity.end])):
                 fit = 2
-            elif quantity.is_measure or unit and unit.isalpha() and unit not in stopwords() and ask.counted:
+            elif quantity.is_measure or unit and unit.isalpha() and unit not in stopwords() and question.counted:
                 continue
             else:
                 fit = 1
-        elif ask.how in ("long", "far", "close", "near", "wide", "deep", "high", "tall"):
-            units = LENGTH_UNITS | (DURATION_UNITS if ask.how == "long" else frozenset())
+        elif question.how in ("long", "far", "close", "near", "wide", "deep", "high", "tall"):
+            units = LENGTH_UNITS | (DURATION_UNITS if question.how == "long" else frozenset())
             if unit not in units:
                 continue
             fit = 3
-        elif ask.how == "old":
+        elif question.how == "old":
             if unit not in ("years", "year") and not re.match(r"-year-old", text[quantity.end:]):
                 continue
             fit = 3
-        elif ask.how == "often":
+        elif question.how == "often":
             continue
         else:
             fit = 2 if quantity.is_measure or unit in ("percent", "%") else 1
@@ -277,31 +231,31 @@ def _window_end(text: str, start: int, words: int = 4) -> int:
     return start + (match.end() if match else 0)
 
 
-def _date_candidates(text: str, ask: _Ask) -> list[_Candidate]:
+def _date_candidates(text: str, question: Question) -> list[_Candidate]:
     found = []
     for phrase in date_phrases(text):
         dates = phrase.dates
         has_year = any(d.year is not None for d in dates)
         has_day = any(d.day is not None or d.weekday is not None for d in dates)
         has_month = any(d.month is not None for d in dates)
-        if ask.time_noun == "year":
+        if question.time_noun == "year":
             if not has_year:
                 continue
             fit = 3
-        elif ask.time_noun == "month":
+        elif question.time_noun == "month":
             if not has_month:
                 continue
             fit = 3
-        elif ask.time_noun in ("day", "date"):
+        elif question.time_noun in ("day", "date"):
             if not has_day:
                 continue
             fit = 3
         else:
             fit = 3
-        if ask.preposition and re.search(rf"\b{ask.preposition}\s+$", text[:phrase.start], re.IGNORECASE):
+        if question.preposition and re.search(rf"\b{question.preposition}\s+$", text[:phrase.start], re.IGNORECASE):
             fit += 1
         found.append(_Candidate(phrase.start, phrase.end, fit))
-    if ask.time_noun is None:
+    if question.time_noun is None:
         found.extend(_Candidate(m.start(), m.end(), 1) for m in _RELATIVE_DATE.finditer(text))
     return found
 
@@ -355,7 +309,8 @@ def _description_candidates(text: str, name: str) -> list[_Candidate]:
     """For "who is NAME": the title before the name, or the description set beside it."""
     found = []
     for match in re.finditer(re.escape(name), text):
-        after = re.match(r"(?:,\s*(?P<what>(?:a|an|the)\s[^,;\"\u201d]+?)|\s+(?:is|was)\s+(?P<is>(?:a|an|the)\s[^,;\"]+?))"
+        after = re.match(r"(?:,\s*(?P<what>(?:a|an|the)\s[^,;\"\u201d]+?)"
+                         r"|\s+(?:is|was)\s+(?P<is>(?:a|an|the)\s[^,;\"]+?))"
                          r"(?=[,;\"\u201d]|\.(?:\s|$)|$)", text[match.end():])
         if after:
             group = "what" if after.group("what") else "is"
@@ -397,37 +352,38 @@ def _is_demonym(name: str) -> bool:
     return places().get(fold(name), name) != name
 
 
-def _named_thing_candidates(text: str, ask: _Ask, question_terms: set[str]) -> list[_Candidate]:
+def _named_thing_candidates(text: str, question: Question, question_terms: set[str]) -> list[_Candidate]:
     """For "which/what NOUN": a name right after the noun ("the political party Golos",
     "the party, Golos,"), or a name led by the question's words ("French President
     Emmanuel Macron" for "which French president")."""
     found = []
-    if not ask.noun:
+    if not question.noun:
         return found
     for start, end in name_chunks(text):
         before = re.search(r"([^\W\d_]+)\s*,?\s+$", text[:start])
-        if before and _terms(before.group(1)) & ask.noun and not _terms(text[start:end]) & ask.noun:
+        if before and _terms(before.group(1)) & question.noun and not _terms(text[start:end]) & question.noun:
             found.append(_Candidate(start, end, 2))
             continue
         first = _strip_leading(text, start, end, lambda w: _terms(w) <= question_terms)
-        if start < first < end and _terms(text[start:first]) & ask.noun:
+        if start < first < end and _terms(text[start:first]) & question.noun:
             found.append(_Candidate(first, end, 2))
     return found
 
 
-def _candidates(text: str, question: Question, ask: _Ask, question_terms: set[str]) -> list[_Candidate]:
+def _candidates(text: str, question: Question, question_terms: set[str]) -> list[_Candidate]:
     kind = question.answer_type
     if kind is AnswerType.QUANTITY:
-        found = _quantity_candidates(text, ask)
+        found = _quantity_candidates(text, question)
     elif kind is AnswerType.DATE:
-        found = _date_candidates(text, ask)
+        found = _date_candidates(text, question)
     elif kind is AnswerType.PERSON:
-        found = _description_candidates(text, ask.named) if ask.named else _person_candidates(text, question_terms)
+        found = (_description_candidates(text, question.named) if question.named
+                 else _person_candidates(text, question_terms))
     elif kind is AnswerType.PLACE:
         found = _place_candidates(text, question_terms)
     else:
-        found = _named_thing_candidates(text, ask, question_terms)
-    if ask.named:
+        found = _named_thing_candidates(text, question, question_terms)
+    if question.named:
         return found
     return [c for c in found if not _terms(text[c.start:c.end]) <= question_terms]
 
@@ -437,20 +393,18 @@ def holds_answer_type(sentence_text: str, question: Question) -> bool:
     only of the question's own words."""
     if question.answer_type is AnswerType.OTHER:
         return False
-    ask = _analyse_wording(question)
-    return any(c.fit >= 2 for c in _candidates(sentence_text, question, ask, set(question.terms)))
+    return any(c.fit >= 2 for c in _candidates(sentence_text, question, set(question.terms)))
 
 
 def extract(question: Question, sentences: list[Sentence], corpus) -> Span | None:
     """The answer span from the cited `sentences` (best first), or None when none fits.
     `corpus` gives the sentences around each, to find a quotation's speaker."""
-    ask = _analyse_wording(question)
     question_terms = set(question.terms)
     best: tuple | None = None
     for rank, sentence in enumerate(sentences):
         text = sentence.text
         anchors = [t.start for t in _tokens(text) if _terms(t.text) & question_terms]
-        for candidate in _candidates(text, question, ask, question_terms):
+        for candidate in _candidates(text, question, question_terms):
             distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
             key = (candidate.fit >= _STRONG_FIT, -rank, candidate.fit, -distance)
             if best is None or key > best[0]:
@@ -460,7 +414,7 @@ def extract(question: Question, sentences: list[Sentence], corpus) -> Span | Non
     _, sentence, candidate = best
     start, end = candidate.start, candidate.end
     text = _fuller_name(sentence.text[start:end], sentences) \
-        if question.answer_type is AnswerType.PERSON and not ask.named else sentence.text[start:end]
+        if question.answer_type is AnswerType.PERSON and not question.named else sentence.text[start:end]
     return Span(text, attribution(sentence, corpus, (start, end)))
 
 

@@ -25,11 +25,13 @@ class AnswerType(str, enum.Enum):
     OTHER = "other"
 
 
-_PLACE_NOUNS = r"(country|countries|city|cities|town|towns|state|states|nation|nations|region|regions|capital|place|places|location|border)"
+_PLACE_NOUNS = (r"(country|countries|city|cities|town|towns|state|states|nation|nations|region|regions|"
+                r"capital|place|places|location|border)")
 _TIME_NOUNS = r"(year|years|month|months|day|days|date|dates|time|century|decade|week)"
 _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\bhow (many|much)\b"), AnswerType.QUANTITY),
-    (re.compile(r"\bhow (long|far|close|big|large|old|high|tall|deep|wide|often|heavy|fast|near)\b"), AnswerType.QUANTITY),
+    (re.compile(r"\bhow (long|far|close|big|large|old|high|tall|deep|wide|often|heavy|fast|near)\b"),
+     AnswerType.QUANTITY),
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
     (re.compile(rf"\b(when|(what|which|until what|in what) {_TIME_NOUNS})\b"), AnswerType.DATE),
     (re.compile(r"\b(who|whom|whose)\b"), AnswerType.PERSON),
@@ -44,8 +46,14 @@ _FORM_WORDS = re.compile(
 )
 
 
-_COUNTED = re.compile(r"\bhow (?:many|much) (\S+)")
-_MEASURE = re.compile(r"\bhow (long|far|close|near|big|large|high|tall|deep|wide|heavy|fast)\b")
+_HOW = re.compile(r"\bhow (many|much|long|far|close|near|big|large|old|high|tall|deep|wide|often|heavy|fast)\b")
+_MEASURES = frozenset({"long", "far", "close", "near", "big", "large", "high", "tall", "deep", "wide",
+                       "heavy", "fast"})
+_WHICH = re.compile(r"\b(which|what)\s+(.+)")
+_TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|date|time)\b")
+_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<name>(?:[A-Z][\w'.\-]*\s*)+)\?*\s*")
+_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
+                          "will", "would", "can", "could", "should", "may", "might", "must"})
 _AUTHOR = re.compile(
     r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
     r"(author|authors|writer|writers|byline) of)\b.*\b(article|story|piece|report|this)\b"
@@ -54,25 +62,63 @@ _AUTHOR = re.compile(
 
 @dataclass(frozen=True)
 class Question:
-    """`focus` is the thing counted in "how many X" questions: an answer must be about it.
-    `measure` marks "how long/far/close..." questions, answered by a number with a unit.
-    `asks_author` marks questions about who wrote the piece, answered from its byline."""
+    """An analysed question. Beyond its answer type and terms, what its wording asks:
+    `how` is the word after "how" ("many", "long" ...); `counted` the terms of the thing
+    a "how many/much X" question counts (an answer must be about it); `noun` the terms of
+    the X in "which/what X"; `time_noun` the unit in "what year/month/day"; `preposition`
+    an opening "until/since/by"; `named` the NAME of "who is NAME?"; `asks_author` marks
+    questions about who wrote the piece, answered from its byline."""
 
     text: str
     answer_type: AnswerType
     terms: tuple[str, ...]
     content_terms: tuple[str, ...]
-    focus: str | None = None
-    measure: bool = False
+    how: str | None = None
+    counted: frozenset[str] = frozenset()
+    noun: frozenset[str] = frozenset()
+    time_noun: str | None = None
+    preposition: str | None = None
+    named: str | None = None
     asks_author: bool = False
+
+    @property
+    def measure(self) -> bool:
+        """A "how long/far/close..." question, answered by a number with a unit."""
+        return self.how in _MEASURES
 
 
 def analyse(text: str, tokenizer: Tokenizer) -> Question:
-    """The question's answer type, all its terms, and its content terms."""
+    """The question's answer type, terms, content terms and wording (see `Question`)."""
     folded = fold(text)
     answer_type = next((kind for pattern, kind in _FORMS if pattern.search(folded)), AnswerType.OTHER)
     content = tokenizer.tokens(_FORM_WORDS.sub(" ", folded))
-    counted = _COUNTED.search(folded)
-    focus = next(iter(tokenizer.tokens(counted.group(1))), None) if counted else None
-    return Question(text, answer_type, tuple(tokenizer.tokens(text)), tuple(content), focus,
-                    measure=bool(_MEASURE.search(folded)), asks_author=bool(_AUTHOR.search(folded)))
+    how = _HOW.search(folded)
+    counted = (frozenset(tokenizer.tokens(" ".join(_phrase_after(folded[how.end():]))))
+               if how and how.group(1) in ("many", "much") else frozenset())
+    which = _WHICH.search(folded)
+    noun = (frozenset(tokenizer.tokens(" ".join(_phrase_after(which.group(2))[:3])))
+            if which and which.group(2).split()[0] not in _AUXILIARIES else frozenset())
+    time_noun = _TIME_NOUN.search(folded)
+    words = re.findall(r"[^\W_]+(?:['.\-][^\W_]+)*\.?", folded)
+    named = _NAMED.fullmatch(text)
+    return Question(
+        text, answer_type, tuple(tokenizer.tokens(text)), tuple(content),
+        how=how.group(1) if how else None,
+        counted=counted,
+        noun=noun,
+        time_noun=time_noun.group(1) if time_noun else None,
+        preposition=next((w for w in words[:3] if w in ("until", "since", "till", "through", "by")), None),
+        named=named.group("name").strip() if named else None,
+        asks_author=bool(_AUTHOR.search(folded)),
+    )
+
+
+def _phrase_after(text: str) -> list[str]:
+    """The words up to the question's verb: 'additional U.S. troops' of '... did Biden deploy?'."""
+    phrase = []
+    for word in text.split():
+        word = word.strip("?,.!;:")
+        if not word or word in _AUXILIARIES:
+            break
+        phrase.append(word)
+    return phrase

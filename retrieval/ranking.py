@@ -18,7 +18,7 @@ mass of all its content terms, is over `FOUND_SHARE`. A content term the corpus 
 not hold at all weighs as much as the rarest term it could have been (idf of a term in one
 sentence), so a question about something the article never names ("tanks", "population")
 is not answered by sentences that only share its common words. And a "how many X"
-question is answered only by a sentence that holds X: a count of something else is not
+question is answered only by a sentence that holds a term of X: a count of something else is not
 its answer. On WikiQA (benchmarks/wikiqa_abstention.py) this rule abstains with precision
 0.74 and recall 0.50 against a base rate of 0.59.
 """
@@ -33,7 +33,7 @@ import numpy as np
 
 from .answer import holds_answer_type
 from .corpus import Corpus
-from .index import SentenceIndex, idf_of, top_hits
+from .index import SentenceIndex, idf_of
 from .models import Hit
 from .question import Question
 from .text import Tokenizer
@@ -135,7 +135,7 @@ class Ranker:
         reranked.sort(key=lambda h: (-h.score, h.position))
         held = self._tokens(reranked[0].position)[0]
         share = sum(w for t, w in weights.items() if _holds(held, t)) / mass
-        about_focus = question.focus is None or _holds(held, question.focus)
+        about_focus = not question.counted or any(_holds(held, t) for t in question.counted)
         return Ranking(tuple(reranked[:k]), share > FOUND_SHARE and about_focus)
 
     def _neighbour_scores(self, query: list[str], positions: list[int]) -> list[tuple[float, float]]:

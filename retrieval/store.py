@@ -10,9 +10,10 @@ and sentences are span columns into them, so loading maps the arrays into memory
 A save writes a hidden temporary folder beside the target and renames it into place; an
 index already there is renamed aside first and removed last, so a failed or interrupted
 save leaves the previous index readable (a load finds it where it was set aside when a
-kill fell between the two renames), and the next save removes what a killed one left. A load checks the format version, the tokenizer
-settings, every file's presence and size and the arrays' shapes and types; whatever is
-wrong raises `IndexFormatError` saying how to rebuild.
+kill fell between the two renames), and the next save removes what a killed one left.
+A load checks the format version, the tokenizer settings, every file's presence and size
+and the arrays' shapes and types; whatever is wrong raises `IndexFormatError` saying how
+to rebuild.
 """
 from __future__ import annotations
 
