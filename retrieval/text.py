@@ -157,8 +157,12 @@ def paraphrases() -> dict[tuple[str, ...], str]:
 
 
 @lru_cache(maxsize=1)
-def _longest_phrase() -> int:
-    return max(len(keys) for keys in paraphrases())
+def _phrase_lengths() -> dict[str, int]:
+    """For each first key of a paraphrase entry, the length of the longest entry it starts."""
+    lengths: dict[str, int] = {}
+    for keys in paraphrases():
+        lengths[keys[0]] = max(lengths.get(keys[0], 0), len(keys))
+    return lengths
 
 
 def _digest(lines: list[str]) -> str:
@@ -190,7 +194,7 @@ class Tokenizer:
         if self.paraphrase:
             words = _spelled_numbers(words)
         table = paraphrases() if self.paraphrase else {}
-        longest = _longest_phrase() if self.paraphrase else 1
+        lengths = _phrase_lengths() if self.paraphrase else {}
         terms = []
         i = 0
         while i < len(words):
@@ -199,6 +203,7 @@ class Tokenizer:
                 terms.append(word.word)
                 i += 1
                 continue
+            longest = max(lengths.get(word.key, 0), (word.word,) in table)
             for length in range(min(longest, len(words) - i), 0, -1):
                 term = table.get(tuple(w.key for w in words[i:i + length]))
                 if term is None and length == 1:
