@@ -125,11 +125,6 @@ class SentenceIndex:
         positions, values = self._accumulate(term_ids)
         return top_hits(positions, values, k)
 
-    def score_touched(self, query_terms: list[str]) -> dict[int, float]:
-        """BM25 score of every sentence holding at least one query term."""
-        positions, values = self._accumulate(self._term_ids(query_terms))
-        return dict(zip(positions.tolist(), values.tolist()))
-
     def scores_at(self, query_terms: list[str], positions: np.ndarray) -> np.ndarray:
         """BM25 scores of the sentences at `positions` (0.0 where they hold no query term)."""
         return self._scores_at(self._term_ids(query_terms), np.asarray(positions, dtype=np.int32))

@@ -12,6 +12,11 @@ when the sentence has it or a term with the same first PREFIX letters ("ukrain" 
 R@1/R@3 0.697/0.845 for BM25Okapi on the same tokens, 0.741/0.872 with them) and checked
 on the development questions.
 
+Coverage and the found rule weigh a term by max(idf, 0) + 1, not by BM25's idf: Okapi's
+idf is zero or negative for a term in half the sentences or more, which on a short article
+can zero out every term of a question (rank-bm25's pathology); shifted, a held term always
+counts, and rarer ones count more.
+
 The "found" rule: the question is answered when its best sentence holds enough of the
 question's content: the idf mass of content terms that the best sentence holds, over the
 mass of all its content terms, is over `FOUND_SHARE`. A content term the corpus does

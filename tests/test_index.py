@@ -107,7 +107,7 @@ def test_empty_and_unknown_queries_find_nothing(sample):
     index, _, _ = sample
     assert index.search([], 10) == []
     assert index.search(["no-such-term"], 10) == []
-    assert index.score_touched(["no-such-term"]) == {}
+    assert index.scores_at(["no-such-term"], np.arange(5)).tolist() == [0.0] * 5
 
 
 def test_k_is_clamped(sample):
@@ -121,15 +121,15 @@ def test_k_is_clamped(sample):
     assert [h.position for h in tiny.search(["a"], 50)] == [0, 1]
 
 
-def test_touched_scores_and_scores_at_agree_with_search(sample):
-    index, _, _ = sample
+def test_scores_at_agree_with_search_and_bm25okapi(sample):
+    index, tokens, _ = sample
     query = ["w3", "w40", "w1200"]
-    touched = index.score_touched(query)
     hits = index.search(query, 10)
-    assert all(touched[h.position] == h.score for h in hits)
-    positions = np.array(sorted(touched)[:50] + [p for p in range(100) if p not in touched][:5])
-    at = index.scores_at(query, positions)
-    assert at.tolist() == [touched.get(int(p), 0.0) for p in positions]
+    assert index.scores_at(query, np.array([h.position for h in hits])).tolist() == [h.score for h in hits]
+    reference = _okapi(tokens, index.params)
+    positions = np.arange(200)
+    expected = reference.get_scores(query)[:200]
+    assert np.allclose(index.scores_at(query, positions), expected, atol=1e-6)
 
 
 def test_search_never_writes_to_the_index_arrays(sample):
