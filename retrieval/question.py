@@ -47,8 +47,6 @@ _FORM_WORDS = re.compile(
 
 
 _HOW = re.compile(r"\bhow (many|much|long|far|close|near|big|large|old|high|tall|deep|wide|often|heavy|fast)\b")
-_MEASURES = frozenset({"long", "far", "close", "near", "big", "large", "high", "tall", "deep", "wide",
-                       "heavy", "fast"})
 _WHICH = re.compile(r"\b(which|what)\s+(.+)")
 _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|date|time)\b")
 _NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<name>(?:[A-Z][\w'.\-]*\s*)+)\?*\s*")
@@ -80,11 +78,6 @@ class Question:
     preposition: str | None = None
     named: str | None = None
     asks_author: bool = False
-
-    @property
-    def measure(self) -> bool:
-        """A "how long/far/close..." question, answered by a number with a unit."""
-        return self.how in _MEASURES
 
 
 def analyse(text: str, tokenizer: Tokenizer) -> Question:

@@ -30,7 +30,6 @@ its answer. On WikiQA (benchmarks/wikiqa_abstention.py) this rule abstains with 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,18 +64,6 @@ def _holds(held: frozenset[str], term: str) -> bool:
     if PREFIX and len(term) >= PREFIX:
         return any(h[:PREFIX] == term[:PREFIX] for h in held)
     return False
-
-
-_NUMBER_WITH_UNIT = re.compile(
-    r"\d[\d,.]*\s*(-\s*)?(mile|kilomet|km|meter|metre|feet|foot|ft|yard|inch|cm|mm|"
-    r"hour|minute|second|day|week|month|year|decade|centur|"
-    r"ton|tonne|kg|kilogram|pound|lb|gram|acre|hectare|percent|%|degree)", re.IGNORECASE)
-
-
-def _fits_type(text: str, question: Question) -> bool:
-    if question.measure:
-        return _NUMBER_WITH_UNIT.search(text) is not None
-    return holds_answer_type(text, question)
 
 
 class Ranker:
@@ -134,7 +121,7 @@ class Ranker:
                      + COVERAGE * best * coverage)
             if BIGRAM and bigrams:
                 score += BIGRAM * best * len(bigrams & pairs) / len(bigrams)
-            if TYPE and _fits_type(sentences[hit.position].text, question):
+            if TYPE and holds_answer_type(sentences[hit.position].text, question):
                 score += TYPE * best
             reranked.append(Hit(hit.position, score))
         reranked.sort(key=lambda h: (-h.score, h.position))
