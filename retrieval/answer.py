@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .clauses import called_spans, reason_spans, statement_spans
 from .models import Sentence
 from .numbers import (DURATION_UNITS, LENGTH_UNITS, MONTHS, WEEKDAYS, date_phrases,
                       find_quantities)
@@ -78,6 +79,12 @@ _MAX_COMMON_SPEAKER_WORDS = 5
 # holding one; weaker ones only when no cited sentence holds a strong one.
 _STRONG_FIT = 2
 _QUOTATION_REACH = 3
+_CLAUSE_FINDERS = {AnswerType.STATEMENT: statement_spans, AnswerType.REASON: reason_spans,
+                   AnswerType.NAME: called_spans}
+# A match result: "18-17", "4-1", "five-four", "a goalless draw", "nil-nil".
+_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b(?!-)|\b(?:a\s+)?(?:goalless|scoreless|score-less)\s+draw\b|\bnil-nil\b"
+                    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|nil)-(?:zero|one|two|three|four|"
+                    r"five|six|seven|eight|nine|ten|nil)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -208,9 +215,16 @@ def _quantity_candidates(text: str, question: Question) -> list[_Candidate]:
                 continue
             else:
                 fit = 1
-        elif question.how in ("long", "far", "close", "near", "wide", "deep", "high", "tall"):
-            units = LENGTH_UNITS | (DURATION_UNITS if question.how == "long" else frozenset())
-            if unit not in units:
+        elif question.how == "long":
+            # "How long will they stay" asks for a time; "how long is X" for a time or a length.
+            if unit in DURATION_UNITS or re.match(r"-(?:year|month|week|day|hour|minute)", text[quantity.end:]):
+                fit = 3
+            elif unit in LENGTH_UNITS:
+                fit = 3 if question.how_is else 1
+            else:
+                continue
+        elif question.how in ("far", "close", "near", "wide", "deep", "high", "tall"):
+            if unit not in LENGTH_UNITS:
                 continue
             fit = 3
         elif question.how == "old":
@@ -306,18 +320,25 @@ def _speaks(text: str, end: int) -> bool:
 
 
 def _description_candidates(text: str, name: str) -> list[_Candidate]:
-    """For "who is NAME": the title before the name, or the description set beside it."""
+    """For "who is NAME" (NAME as typed, any case): the title before the name in the
+    sentence, or the description set beside it."""
     found = []
-    for match in re.finditer(re.escape(name), text):
+    wanted = fold(name).split()
+    for start, end in name_chunks(text):
+        words = [_bare(w) for w in text[start:end].split()]
+        if len(words) < len(wanted) or words[-len(wanted):] != [w.replace(".", "") for w in wanted]:
+            continue
+        name_start = start + len(" ".join(text[start:end].split()[:len(words) - len(wanted)])) + \
+            (1 if len(words) > len(wanted) else 0)
         after = re.match(r"(?:,\s*(?P<what>(?:a|an|the)\s[^,;\"\u201d]+?)"
                          r"|\s+(?:is|was)\s+(?P<is>(?:a|an|the)\s[^,;\"]+?))"
-                         r"(?=[,;\"\u201d]|\.(?:\s|$)|$)", text[match.end():])
+                         r"(?=[,;\"\u201d]|\.(?:\s|$)|$)", text[end:])
         if after:
             group = "what" if after.group("what") else "is"
-            found.append(_Candidate(match.end() + after.start(group), match.end() + after.end(group), 3))
-        for start, end in name_chunks(text):
-            if start < match.start() < end and start < match.start():
-                found.append(_Candidate(start, match.start() - 1, 2))
+            found.append(_Candidate(end + after.start(group), end + after.end(group), 3))
+        if name_start > start:
+            titled = _after_title(text, start, end)
+            found.append(_Candidate(start, min(titled, name_start) - 1 if titled > start else name_start - 1, 2))
     return found
 
 
@@ -360,6 +381,7 @@ def _named_thing_candidates(text: str, question: Question, question_terms: set[s
     if not question.noun:
         return found
     for start, end in name_chunks(text):
+        found.append(_Candidate(start, end, 1))
         before = re.search(r"([^\W\d_]+)\s*,?\s+$", text[:start])
         if before and _terms(before.group(1)) & question.noun and not _terms(text[start:end]) & question.noun:
             found.append(_Candidate(start, end, 2))
@@ -381,8 +403,17 @@ def _candidates(text: str, question: Question, question_terms: set[str]) -> list
                  else _person_candidates(text, question_terms))
     elif kind is AnswerType.PLACE:
         found = _place_candidates(text, question_terms)
+    elif kind in _CLAUSE_FINDERS:
+        found = [_Candidate(*span) for span in _CLAUSE_FINDERS[kind](text)]
+    elif kind is AnswerType.SCORE:
+        found = [_Candidate(m.start(), m.end(), 3) for m in _SCORE.finditer(text)]
     else:
         found = _named_thing_candidates(text, question, question_terms)
+    if kind is AnswerType.PERSON and question.asks_speaker:
+        speaker = _speaker(text)
+        if speaker is not None:
+            first = text.find(speaker[0], speaker[1][0])
+            found.append(_Candidate(first, first + len(speaker[0]), 3))
     if question.named:
         return found
     return [c for c in found if not _terms(text[c.start:c.end]) <= question_terms]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .text import Tokenizer, fold
+from .text import Tokenizer, fold, load_data_lines, stopwords
 
 MAX_QUESTION_CHARS = 2000
 
@@ -22,14 +23,36 @@ class AnswerType(str, enum.Enum):
     DATE = "date"
     PERSON = "person"
     PLACE = "place"
+    STATEMENT = "statement"
+    REASON = "reason"
+    NAME = "name"
+    SCORE = "score"
     OTHER = "other"
 
 
 _PLACE_NOUNS = (r"(country|countries|city|cities|town|towns|state|states|nation|nations|region|regions|"
                 r"capital|place|places|location|border)")
 _TIME_NOUNS = r"(year|years|month|months|day|days|date|dates|time|century|decade|week)"
+# Nouns that name an amount of money or a rate: "what's the price of ...", "whats the starting
+# bid" ask for a figure as "how much" does. General English (not any article's topic).
+_AMOUNT_NOUNS = (r"(price|prices|cost|costs|bid|offer|value|worth|fee|fees|salary|wage|wages|pay|bill|"
+                 r"budget|revenue|revenues|profit|profits|loss|losses|fine|rate|amount|sum|stake|deficit|"
+                 r"debt|debts|total|figure|tally|valuation|turnover|income|earnings|bail|grant|grants)")
+_WH_IS = r"(?:what|whats|what's|what is|what was|what are|what were)"
+_SPEECH = (r"(say|said|saying|says|tell|told|telling|think|thinks|thought|reckon|reckons|claim|claimed|claims|"
+           r"call|warn|warned|warning|describe|described|argue|argued|mean|admit|admitted|reveal|revealed|"
+           r"predict|predicted|suggest|suggested|complain|complained|blame|blamed)")
 _FORMS: list[tuple[re.Pattern, AnswerType]] = [
+    (re.compile(r"\bwhy\b|\bhow come\b|\bwhat(?:'s|s| is| was)? (?:the )?reasons?\b|\bwhat (?:caused|led to)\b"),
+     AnswerType.REASON),
+    (re.compile(r"\b(?:what|whats|what's)\b.*\b(?:called|named|known as)\s*\W*$"), AnswerType.NAME),
+    (re.compile(rf"\b{_WH_IS} (?:the )?(?:final |half-time |full-time )?(?:score|scoreline|result)\b"
+                r"|\bwhat did .+ (?:beat|win|won|lose|lost|draw|drew) .+ by\b"), AnswerType.SCORE),
+    (re.compile(rf"^(?:(?:so|and|but|ok|okay)\s+)?(?:according to .+,\s*)?what\b.*\b{_SPEECH}\b"
+                r"|^according to .+\bwhat\b"), AnswerType.STATEMENT),
     (re.compile(r"\bhow (many|much)\b"), AnswerType.QUANTITY),
+    (re.compile(rf"\b{_WH_IS} (?:the |its |their |his |her |a )?(?:[\w'-]+ ){{0,2}}{_AMOUNT_NOUNS}\b"
+                r"|\bwhat (?:%|percent|per cent)"), AnswerType.QUANTITY),
     (re.compile(r"\bhow (long|far|close|big|large|old|high|tall|deep|wide|often|heavy|fast|near)\b"),
      AnswerType.QUANTITY),
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
@@ -42,6 +65,7 @@ _FORM_WORDS = re.compile(
     r"|\b(what|which) (kind|type|sort|number|amount) of\b"
     r"|\b(what|which) (percentage|percent|number|amount|share|proportion)\b"
     rf"|\b(what|which|until what|in what) {_TIME_NOUNS}\b"
+    r"|\bwhy\b|\bhow come\b"
     r"|\b(does|did|do) the article (say|mention|state|report)\b"
 )
 
@@ -49,7 +73,7 @@ _FORM_WORDS = re.compile(
 _HOW = re.compile(r"\bhow (many|much|long|far|close|near|big|large|old|high|tall|deep|wide|often|heavy|fast)\b")
 _WHICH = re.compile(r"\b(which|what)\s+(.+)")
 _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|date|time)\b")
-_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was|are|were)\s+(?P<name>(?:[A-Z][\w'.\-]*\s*)+)\?*\s*")
+_NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1,4}?)\W*")
 _AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
                           "will", "would", "can", "could", "should", "may", "might", "must"})
 _AUTHOR = re.compile(
@@ -78,14 +102,45 @@ class Question:
     preposition: str | None = None
     named: str | None = None
     asks_author: bool = False
+    asks_speaker: bool = False
+    how_is: bool = False
+
+
+# "us" typed for "U.S.": any "us" but the object of a verb or preposition that takes a person.
+_COUNTRY_US = re.compile(r"(?<!\btell )(?<!\btells )(?<!\btold )(?<!\bgive )(?<!\bgave )(?<!\bshow )(?<!\blet )"
+                         r"(?<!\bhelp )(?<!\bfor )(?<!\bwith )(?<!\bask )(?<!\basked )(?<!\bbetween )(?<!\bamong )"
+                         r"(?<!\bsend )(?<!\bsent )(?<!\bmake )(?<!\bmade )\bus\b(?!\.)")
+
+
+@lru_cache(maxsize=1)
+def _chat_spellings() -> dict[str, str]:
+    table = {}
+    for line in load_data_lines("chat-en.txt"):
+        spelling, _, standard = line.partition("=")
+        table[spelling.strip()] = standard.strip()
+    return table
+
+
+def standard_spelling(text: str) -> str:
+    """`text` folded, with chat spellings ("whats", "r", "ppl") in standard English."""
+    table = _chat_spellings()
+    text = re.sub(r"(?<![\w'.])[\w/]+(?![\w']|\.\w)", lambda m: table.get(m.group(), m.group()), fold(text))
+    return _COUNTRY_US.sub("u.s.", text)
 
 
 def analyse(text: str, tokenizer: Tokenizer) -> Question:
     """The question's answer type, terms, content terms and wording (see `Question`)."""
-    folded = fold(text)
+    folded = standard_spelling(text)
     answer_type = next((kind for pattern, kind in _FORMS if pattern.search(folded)), AnswerType.OTHER)
-    content = tokenizer.tokens(_FORM_WORDS.sub(" ", folded))
+    shaped = _FORM_WORDS.sub(" ", folded)
+    if answer_type is AnswerType.STATEMENT:
+        shaped = re.sub(rf"\b{_SPEECH}\b|\baccording to\b", " ", shaped)
+    content = tokenizer.tokens(shaped)
     how = _HOW.search(folded)
+    how_word = how.group(1) if how else None
+    if answer_type is AnswerType.QUANTITY and how_word in (None, "big", "large", "high") \
+            and re.search(rf"\b{_AMOUNT_NOUNS}\b|%|\bper ?cent", folded):
+        how_word = "much"
     counted = (frozenset(tokenizer.tokens(" ".join(_phrase_after(folded[how.end():]))))
                if how and how.group(1) in ("many", "much") else frozenset())
     which = _WHICH.search(folded)
@@ -93,16 +148,20 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
             if which and which.group(2).split()[0] not in _AUXILIARIES else frozenset())
     time_noun = _TIME_NOUN.search(folded)
     words = re.findall(r"[^\W_]+(?:['.\-][^\W_]+)*\.?", folded)
-    named = _NAMED.fullmatch(text)
+    named = _NAMED.fullmatch(folded)
+    if named and any(word in stopwords() for word in named.group("name").split()):
+        named = None
     return Question(
-        text, answer_type, tuple(tokenizer.tokens(text)), tuple(content),
-        how=how.group(1) if how else None,
+        text, answer_type, tuple(tokenizer.tokens(folded)), tuple(content),
+        how=how_word,
         counted=counted,
         noun=noun,
         time_noun=time_noun.group(1) if time_noun else None,
         preposition=next((w for w in words[:3] if w in ("until", "since", "till", "through", "by")), None),
         named=named.group("name").strip() if named else None,
         asks_author=bool(_AUTHOR.search(folded)),
+        how_is=bool(re.search(r"\bhow \w+ (?:is|are|was|were)\b", folded)),
+        asks_speaker=answer_type is AnswerType.PERSON and bool(re.search(rf"\b{_SPEECH}\b", folded)),
     )
 
 
