@@ -25,7 +25,7 @@ article. A pronoun speaker ("he added") is resolved to the last speaker named be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .clauses import called_spans, reason_spans, statement_spans
@@ -54,6 +54,11 @@ _DIRECTION_ADJECTIVES = frozenset({"western", "eastern", "northern", "southern",
                                    "northeastern", "northwestern", "southeastern", "southwestern"})
 _LOCATIVE = frozenset({"in", "to", "from", "near", "at", "into", "across", "toward", "towards",
                        "outside", "inside", "throughout", "within", "via", "through", "on"})
+# A named site after "at/in/on/near ...": "at the London School of Economics", "in La Manga",
+# "at the Science Museum's Dana Centre", "on the New York Stock Exchange".
+_SITE = re.compile(r"\b(?:[Aa]t|[Ii]n|[Oo]n|[Nn]ear|[Ii]nside|[Oo]utside|[Ww]ithin)\s+(?P<site>(?:the\s+)?"
+                   r"[A-Z][\w\-&.]*(?:['\u2019]s)?(?:\s+(?:of\s+(?:the\s+)?|de\s+|la\s+|&\s+)?[A-Z][\w\-&.]*"
+                   r"(?:['\u2019]s)?)*)(?<!['\u2019]s)")
 _RELATIVE_DATE = re.compile(
     r"\b(?:(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|fall|autumn|"
     r"winter|weekend)|yesterday|today|tomorrow)\b", re.IGNORECASE)
@@ -93,6 +98,8 @@ class Span:
 
     text: str
     attribution: str | None = None
+    fit: int = field(default=0, compare=False)
+    rank: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -366,6 +373,14 @@ def _place_candidates(text: str, question_terms: set[str]) -> list[_Candidate]:
                     w in _ORGANISATION_WORDS or w in _titles() for m in members for w in map(_bare, m.split())):
                 found.append(_Candidate(start, end, 2 if len(members) > 1 else 1))
         i = j + 1
+    for match in _SITE.finditer(text):
+        start, end = match.start("site"), match.end("site")
+        if text[end - 1] == "." and text[start:end - 1].count(".") == 0:
+            end -= 1
+        words = text[start:end].split()
+        if any(_is_month_or_weekday(w) for w in words) or _terms(text[start:end]) <= question_terms:
+            continue
+        found.append(_Candidate(start, end, 3))
     return found
 
 
@@ -442,11 +457,11 @@ def extract(question: Question, sentences: list[Sentence], corpus) -> Span | Non
                 best = (key, sentence, candidate)
     if best is None:
         return None
-    _, sentence, candidate = best
+    key, sentence, candidate = best
     start, end = candidate.start, candidate.end
     text = _fuller_name(sentence.text[start:end], sentences) \
         if question.answer_type is AnswerType.PERSON and not question.named else sentence.text[start:end]
-    return Span(text, attribution(sentence, corpus, (start, end)))
+    return Span(text, attribution(sentence, corpus, (start, end)), candidate.fit, -key[1])
 
 
 def _fuller_name(name: str, sentences: list[Sentence]) -> str:

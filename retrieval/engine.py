@@ -13,11 +13,22 @@ from .errors import QuestionError, UnknownRefError
 from .index import BM25Params, SentenceIndex
 from .models import Answer, Article, Citation, ClaimCheck, Context, Hit, Sentence, SourceInfo
 from .question import MAX_QUESTION_CHARS, analyse
-from .ranking import Ranker
+from .confidence import answer_features, shipped_found_model
+from .ranking import Ranker, Ranking
 from .sentences import SentenceSplitter
 from .text import Tokenizer
 
 DEFAULT_K = 3
+
+
+@dataclass(frozen=True)
+class _Decision:
+    ranking: Ranking
+    span: answering.Span | None
+    found: bool
+    confidence: float
+    features: dict[str, float] | None
+
 MAX_K = 25
 
 
@@ -62,17 +73,36 @@ class Engine:
         """The top k cited sentences for a question, whether they answer it, and a short
         verbatim answer span when one of the expected kind is found."""
         question = _checked(question, "question")
-        parsed = analyse(question, self.tokenizer)
+        parsed = self._ranker.spelled(analyse(question, self.tokenizer))
         if not parsed.terms:
             raise QuestionError("the question has no searchable words; ask about something in the article")
-        ranking = self._ranker.rank(parsed, _clamp(k))
-        citations = tuple(self._cite(hit) for hit in ranking.hits)
-        if not ranking.found:
-            return Answer(question, False, None, citations)
-        span = answering.extract(parsed, [self.corpus.sentences[h.position] for h in ranking.hits],
-                                 self.corpus)
+        decision = self._decide(parsed, _clamp(k))
+        citations = tuple(self._cite(hit) for hit in decision.ranking.hits)
+        if not decision.found:
+            return Answer(question, False, None, citations, confidence=decision.confidence)
+        span = decision.span
         return Answer(question, True, span.text if span else None, citations,
-                      span.attribution if span else None)
+                      span.attribution if span else None, decision.confidence)
+
+    def answer_features(self, question: str) -> dict[str, float] | None:
+        """The inputs of the found model for `question` (for `training/found.py`), or None
+        when the question reaches no sentence."""
+        parsed = self._ranker.spelled(analyse(_checked(question, "question"), self.tokenizer))
+        return self._decide(parsed, DEFAULT_K).features
+
+    def _decide(self, parsed, k: int) -> "_Decision":
+        ranking = self._ranker.rank(parsed, k)
+        sentences = [self.corpus.sentences[h.position] for h in ranking.hits]
+        span = answering.extract(parsed, sentences, self.corpus) if sentences else None
+        if ranking.context is None:
+            return _Decision(ranking, span, ranking.found, 1.0 if ranking.found else 0.0, None)
+        context = ranking.context
+        features = answer_features(parsed, context.ranked, context.weights, context.held, context.known,
+                                   context.focus_held, sentences[0].text,
+                                   span.fit if span else None, span.rank if span else None)
+        model = shipped_found_model()
+        confidence = round(model.probability(features), 4)
+        return _Decision(ranking, span, confidence >= model.threshold, confidence, features)
 
     def ask_batch(self, questions: list[str], k: int = DEFAULT_K) -> list[Answer]:
         return [self.ask(q, k) for q in questions]

@@ -78,13 +78,15 @@ class Citation:
 @dataclass(frozen=True)
 class Answer:
     """The reply to a question. When `found` is false the citations are only related
-    sentences, not an answer, and `answer` is None."""
+    sentences, not an answer, and `answer` is None. `confidence` is the found model's
+    probability that the first citation answers the question (0 to 1)."""
 
     question: str
     found: bool
     answer: str | None
     citations: tuple[Citation, ...]
     attribution: str | None = None
+    confidence: float | None = None
 
 
 class Verdict(str, enum.Enum):

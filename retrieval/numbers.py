@@ -69,9 +69,13 @@ MEASURE_UNITS = frozenset({
     "percent", "per", "%", "percentage", "points", "dollars", "euros", "pounds", "yuan", "rubles",
     "roubles", "tons", "tonnes", "kg", "kilograms", "grams", "litres", "liters", "barrels",
     "gallons", "degrees", "years", "year", "months", "month", "weeks", "week", "days", "day",
-    "hours", "hour", "minutes", "seconds", "decades", "centuries", "mph", "knots",
+    "hours", "hour", "minutes", "seconds", "decades", "centuries", "mph", "knots", "pct", "stg", "dlrs",
+    "dlr", "marks", "cents", "pence", "cts",
 })
-CURRENCIES = frozenset({"dollars", "euros", "pounds", "yuan", "rubles", "roubles", "yen", "francs"})
+# Currencies as news copy names them after a figure; "stg", "dlrs" and "cts" are the wire
+# services' abbreviations (Reuters style) for sterling, dollars and cents.
+CURRENCIES = frozenset({"dollars", "euros", "pounds", "yuan", "rubles", "roubles", "yen", "francs", "stg", "dlrs",
+                        "dlr", "marks", "cents", "pence", "cts"})
 LENGTH_UNITS = frozenset({
     "mile", "miles", "km", "kilometer", "kilometers", "kilometre", "kilometres", "meter",
     "meters", "metre", "metres", "feet", "foot", "ft", "yards", "inches",
@@ -90,7 +94,7 @@ _QUANTITY = re.compile(
     rf"(?:(?P<range_open>between|from)\s+)?"
     rf"(?P<amount>{_AMOUNT})"
     rf"(?:(?:\s*[-\u2013]\s*|\s+(?:to|or)\s+|(?(range_open)\s+and\s+|(?!)))(?P<high>{_AMOUNT}))?"
-    r"(?![\w-])(?!,\d)",
+    r"(?!\w)(?!-(?!(?:year|month|week|day|hour|minute|second|mile|metre|meter|foot|point|man|strong)s?\b))(?!,\d)",
     re.IGNORECASE,
 )
 _VAGUE = re.compile(r"\b(?P<amount>(?:hundreds|thousands|millions|billions|tens)"
@@ -233,6 +237,8 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 def _unit_after(text: str, end: int) -> tuple[str | None, int]:
+    if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
+        end += 1
     match = _NEXT_WORD.match(text, end)
     if not match:
         return None, end

@@ -30,12 +30,13 @@ its answer. On WikiQA (benchmarks/wikiqa_abstention.py) this rule abstains with 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
 from .answer import holds_answer_type
+from .confidence import RankedEvidence
 from .corpus import Corpus
 from .index import SentenceIndex, idf_of
 from .models import Hit
@@ -50,12 +51,38 @@ TYPE = 0.3
 BIGRAM = 0.3
 PREFIX = 4
 FOUND_SHARE = 0.5
+# Terms shorter than this are not spell-corrected: short words have too many neighbours.
+MIN_SPELLED = 4
+
+
+def _one_edit(term: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion of a letter away
+    from `term` (Damerau-Levenshtein distance 1; Norvig's spelling corrector)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(term[:i], term[i:]) for i in range(len(term) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters}
+            | {a + c + b for a, b in splits for c in letters}) - {term}
+
+
+@dataclass(frozen=True)
+class RankingContext:
+    """What the found model reads of a ranking: every re-ranked candidate, the question's
+    term weights, which of them the best sentence holds and which the corpus knows."""
+
+    ranked: tuple[RankedEvidence, ...]
+    weights: dict[str, float]
+    held: frozenset[str]
+    known: frozenset[str]
+    focus_held: bool
 
 
 @dataclass(frozen=True)
 class Ranking:
     hits: tuple[Hit, ...]
     found: bool
+    context: RankingContext | None = None
 
 
 def _holds(held: frozenset[str], term: str) -> bool:
@@ -96,6 +123,29 @@ class Ranker:
             return max(idf_of(self.index, term), 0.0) + 1.0
         return max(math.log(len(self.index) - 0.5) - math.log(1.5), 0.0) + 1.0
 
+    def spelled(self, question: Question) -> Question:
+        """The question with each term the corpus never uses replaced by the most common
+        corpus term one edit away ("troup" -> "troop"), when there is one."""
+        fixes = {t: self._nearest_term(t) for t in set(question.terms) if t not in self.index.vocabulary}
+        fixes = {t: f for t, f in fixes.items() if f}
+        if not fixes:
+            return question
+        return replace(question, terms=tuple(fixes.get(t, t) for t in question.terms),
+                       content_terms=tuple(fixes.get(t, t) for t in question.content_terms),
+                       counted=frozenset(fixes.get(t, t) for t in question.counted),
+                       noun=frozenset(fixes.get(t, t) for t in question.noun))
+
+    def _nearest_term(self, term: str) -> str | None:
+        if len(term) < MIN_SPELLED or not term.isalpha():
+            return None
+        vocabulary = self.index.vocabulary
+        known = [t for t in _one_edit(term) if t in vocabulary]
+        return max(known, key=lambda t: (self._document_frequency(t), t)) if known else None
+
+    def _document_frequency(self, term: str) -> int:
+        term_id = self.index.vocabulary[term]
+        return int(self.index.offsets[term_id + 1] - self.index.offsets[term_id])
+
     def rank(self, question: Question, k: int) -> Ranking:
         query = list(question.content_terms or question.terms)
         candidates = self.index.search(query, CANDIDATES)
@@ -113,22 +163,24 @@ class Ranker:
         bigrams = set(zip(query, query[1:]))
         around = self._neighbour_scores(query, [h.position for h in candidates])
         sentences = self.corpus.sentences
-        reranked = []
+        ranked = []
         for hit, (before, after) in zip(candidates, around):
             held, pairs = self._tokens(hit.position)
             coverage = sum(w for t, w in weights.items() if _holds(held, t)) / mass
-            score = (hit.score + NEIGHBOUR * before + NEIGHBOUR_NEXT * after
-                     + COVERAGE * best * coverage)
-            if BIGRAM and bigrams:
-                score += BIGRAM * best * len(bigrams & pairs) / len(bigrams)
-            if TYPE and holds_answer_type(sentences[hit.position].text, question):
-                score += TYPE * best
-            reranked.append(Hit(hit.position, score))
-        reranked.sort(key=lambda h: (-h.score, h.position))
-        held = self._tokens(reranked[0].position)[0]
-        share = sum(w for t, w in weights.items() if _holds(held, t)) / mass
+            bigram = len(bigrams & pairs) / len(bigrams) if bigrams else 0.0
+            typed = bool(TYPE) and holds_answer_type(sentences[hit.position].text, question)
+            score = (hit.score + NEIGHBOUR * before + NEIGHBOUR_NEXT * after + COVERAGE * best * coverage
+                     + BIGRAM * best * bigram + (TYPE * best if typed else 0.0))
+            exact = sum(w for t, w in weights.items() if t in held) / mass
+            ranked.append(RankedEvidence(hit.position, score, hit.score, before, after, coverage, exact, bigram,
+                                         typed))
+        ranked.sort(key=lambda r: (-r.score, r.position))
+        held = self._tokens(ranked[0].position)[0]
         about_focus = not question.counted or any(_holds(held, t) for t in question.counted)
-        return Ranking(tuple(reranked[:k]), share > FOUND_SHARE and about_focus)
+        context = RankingContext(tuple(ranked), weights, frozenset(t for t in weights if _holds(held, t)),
+                                 frozenset(t for t in weights if t in self.index.vocabulary), about_focus)
+        hits = tuple(Hit(r.position, r.score) for r in ranked[:k])
+        return Ranking(hits, ranked[0].coverage > FOUND_SHARE and about_focus, context)
 
     def _neighbour_scores(self, query: list[str], positions: list[int]) -> list[tuple[float, float]]:
         """BM25 of the sentences just before and after each position, 0.0 across articles."""

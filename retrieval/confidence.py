@@ -1,0 +1,109 @@
+"""Whether the cited sentences answer the question: a logistic model over the evidence.
+
+`answer_features` describes one ranked question as numbers in [0, 1] or small counts: how
+much of the question the best sentence holds (idf-weighted, exactly and by prefix), what it
+misses, how far it stands above the next, whether a span of the asked-for kind was found and
+where, and the question's form. `FoundModel` turns them into a probability with weights
+learned by `training/found.py` (logistic regression, L2), shipped as plain JSON in
+`data/found-model.json` with the data and licences it was trained on. The question is
+answered ("found") when the probability reaches the model's threshold.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping, Sequence
+
+from .question import AnswerType, Question
+
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor)\b|n't\b")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+@dataclass(frozen=True)
+class RankedEvidence:
+    """One re-ranked candidate sentence and the parts of its score."""
+
+    position: int
+    score: float
+    bm25: float
+    before: float
+    after: float
+    coverage: float
+    exact_coverage: float
+    bigram: float
+    typed: bool
+
+
+def answer_features(question: Question, ranked: Sequence[RankedEvidence], weights: Mapping[str, float],
+                    held: frozenset[str], known: frozenset[str], focus_held: bool, top_text: str,
+                    span_fit: int | None, span_rank: int | None) -> dict[str, float]:
+    """The found model's inputs (see the module doc). `weights` are the question's content
+    terms with their idf weights, `held` the terms of the best sentence (prefix-matched
+    terms included), `known` those the corpus holds at all."""
+    top = ranked[0]
+    mass = sum(weights.values()) or 1.0
+    missing = [t for t in weights if t not in held]
+    best_weight = max(weights.values(), default=1.0)
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    best_bm25 = max(r.bm25 for r in ranked) or 1.0
+    features = {
+        "coverage": top.coverage,
+        "exact_coverage": top.exact_coverage,
+        "best_coverage_top3": max(r.coverage for r in ranked[:3]),
+        "coverage_lead": top.coverage - max((r.coverage for r in ranked[1:]), default=0.0),
+        "bigram": top.bigram,
+        "typed": float(top.typed),
+        "typed_top3": float(any(r.typed for r in ranked[:3])),
+        "focus_held": float(focus_held),
+        "score_ratio": top.score / (3 * best_bm25),
+        "margin": (top.score - second) / top.score if top.score > 0 else 0.0,
+        "neighbours": (top.before + top.after) / best_bm25,
+        "missing_share": sum(weights[t] for t in missing) / mass,
+        "missing_max": max((weights[t] for t in missing), default=0.0) / best_weight,
+        "unknown_share": sum(w for t, w in weights.items() if t not in known) / mass,
+        "terms": math.log1p(len(weights)),
+        "mean_weight": mass / max(len(weights), 1) / 10,
+        "negated": float(bool(_NEGATION.search(question.text.lower()))),
+        "number_missing": float(any(n not in top_text for n in _NUMBER.findall(question.text))),
+        "top_is_question": float(top_text.rstrip(" \"'\u201d\u2019").endswith("?")),
+        "span": float(span_fit is not None),
+        "span_fit": (span_fit or 0) / 3,
+        "span_in_top": float(span_rank == 0),
+        "typed_question": float(question.answer_type is not AnswerType.OTHER),
+    }
+    for kind in AnswerType:
+        features[f"asks_{kind.value}"] = float(question.answer_type is kind)
+    return features
+
+
+@dataclass(frozen=True)
+class FoundModel:
+    """A logistic model: standardised features, weights, bias, and the decision threshold."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.bias + sum(w * (features.get(n, 0.0) - m) / s
+                            for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "FoundModel":
+        return cls(tuple(data["names"]), tuple(map(float, data["mean"])), tuple(map(float, data["scale"])),
+                   tuple(map(float, data["weights"])), float(data["bias"]), float(data["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def shipped_found_model() -> FoundModel:
+    text = resources.files("retrieval").joinpath("data", "found-model.json").read_text(encoding="utf-8")
+    return FoundModel.from_json(json.loads(text))

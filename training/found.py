@@ -1,0 +1,171 @@
+"""Train the found model (`retrieval/data/found-model.json`): does the first citation answer?
+
+    python training/found.py [--squad2 PATH] [--squad PATH] [--news QUESTIONS ARTICLES]
+                             [--folds 5] [--out retrieval/data/found-model.json]
+
+Each question is asked of its own article with the engine's own code path
+(`Engine.answer_features`), labelled answerable or not, and a logistic regression (L2,
+Newton's method, standardised features) is fitted. The figures printed are cross-validated
+by article (each article's questions are scored by a model trained without that article);
+the shipped weights are then fitted on everything. The threshold is the one that maximises
+the cross-validated answer/no-answer accuracy, averaged over the sets so that no set's size
+decides it. The output is plain JSON with sorted keys and rounded numbers, so the same data
+rebuilds the same bytes.
+
+Data (paths default to ../shared/...): SQuAD 2.0 dev part (CC BY-SA 4.0; answerable and
+unanswerable), SQuAD v1.1 dev (CC BY-SA 4.0; answerable only, weighted down), and the news
+development questions (casual questions over BBC/Reuters articles, research use; they bring
+the way people type in a channel).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from retrieval import ArticleError, Engine  # noqa: E402
+from retrieval.corpus import article_from_text  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+L2 = 1.0
+# Per-question weight of each set in the fit: SQuAD v1.1 has only answerable questions, so it
+# is weighted down to about the size of the SQuAD 2.0 part; the news questions are few.
+SET_WEIGHTS = {"squad2": 1.0, "squad": 0.25, "news": 4.0}
+
+
+def qa_rows(path: Path, name: str) -> list[dict]:
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            try:
+                engine = Engine.from_articles([article_from_text(doc["doc_id"], doc["text"], title=doc["title"])])
+            except ArticleError:
+                continue
+            for question in doc["questions"]:
+                features = engine.answer_features(question["q"])
+                if features is not None:
+                    rows.append({"set": name, "doc": f"{name}:{doc['doc_id']}", "features": features,
+                                 "label": question["answer"] is not None})
+    return rows
+
+
+def news_rows(questions: Path, articles: Path) -> list[dict]:
+    texts = {}
+    for line in articles.open(encoding="utf-8"):
+        if line.strip():
+            record = json.loads(line)
+            texts[record["id"]] = record
+    engines: dict[str, Engine] = {}
+    rows = []
+    for line in questions.open(encoding="utf-8"):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        doc = item["doc_id"]
+        if doc not in engines:
+            record = texts[doc]
+            engines[doc] = Engine.from_articles([article_from_text(doc, record["text"], title=record.get("title"))])
+        features = engines[doc].answer_features(item["question"])
+        if features is not None:
+            rows.append({"set": "news", "doc": f"news:{doc}", "features": features, "label": item["answerable"]})
+    return rows
+
+
+def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted L2 logistic regression by Newton's method on standardised features."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.r_[np.full(z.shape[1] - 1, L2), 0.0]
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-z @ w))
+        gradient = z.T @ (weight * (p - y)) + penalty * w
+        hessian = (z.T * (weight * p * (1 - p))) @ z + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return mean, scale, w
+
+
+def predict(model, x: np.ndarray) -> np.ndarray:
+    mean, scale, w = model
+    return 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ w[:-1] + w[-1])))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--squad2", type=Path, default=SHARED / "benchmarks" / "squad_v2.0_dev_part.jsonl.gz")
+    parser.add_argument("--squad", type=Path, default=SHARED / "benchmarks" / "squad_v1.1_dev.jsonl.gz")
+    parser.add_argument("--news", type=Path, nargs=2, metavar=("QUESTIONS", "ARTICLES"),
+                        default=(SHARED / "eval" / "news" / "dev_questions.jsonl",
+                                 SHARED / "eval" / "news" / "dev_articles.jsonl"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--features", type=Path, help="reuse (or write) the computed features here")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "retrieval" / "data"
+                        / "found-model.json")
+    args = parser.parse_args()
+
+    if args.features and args.features.exists():
+        rows = json.loads(args.features.read_text())
+    else:
+        rows = qa_rows(args.squad2, "squad2") + qa_rows(args.squad, "squad") + news_rows(*args.news)
+        if args.features:
+            args.features.write_text(json.dumps(rows))
+    names = sorted(rows[0]["features"])
+    x = np.array([[row["features"][n] for n in names] for row in rows])
+    y = np.array([float(row["label"]) for row in rows])
+    weight = np.array([SET_WEIGHTS[row["set"]] for row in rows])
+    docs = sorted({row["doc"] for row in rows})
+    fold_of = {doc: i % args.folds for i, doc in enumerate(docs)}
+    folds = np.array([fold_of[row["doc"]] for row in rows])
+    held_out = np.zeros(len(rows))
+    for fold in range(args.folds):
+        test = folds == fold
+        held_out[test] = predict(fit(x[~test], y[~test], weight[~test]), x[test])
+
+    sets = sorted({row["set"] for row in rows})
+    membership = {name: np.array([row["set"] == name for row in rows]) for name in sets}
+    mixed = [name for name in sets if 0 < y[membership[name]].mean() < 1]
+
+    def accuracy(threshold: float, name: str) -> float:
+        rows_in = membership[name]
+        return float(((held_out[rows_in] >= threshold) == (y[rows_in] == 1)).mean())
+
+    thresholds = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    threshold = float(max(thresholds, key=lambda t: (np.mean([accuracy(t, n) for n in mixed]), -t)))
+    print(f"{len(rows)} questions from {len(docs)} articles; threshold {threshold:.2f} "
+          f"(cross-validated by article, {args.folds} folds)")
+    for name in sets:
+        rows_in = membership[name]
+        said = held_out[rows_in] >= threshold
+        truth = y[rows_in] == 1
+        print(f"  {name:7} n={rows_in.sum():5}  answer/no-answer accuracy {accuracy(threshold, name):.3f}  "
+              f"false abstentions {int((~said & truth).sum())}/{int(truth.sum())}  "
+              f"abstained on unanswerable {int((~said & ~truth).sum())}/{int((~truth).sum())}")
+
+    mean, scale, w = fit(x, y, weight)
+    model = {
+        "names": names, "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
+        "weights": [round(float(v), 6) for v in w[:-1]], "bias": round(float(w[-1]), 6), "threshold": threshold,
+        "trained_on": {"squad2": "SQuAD 2.0 dev, 8 articles (CC BY-SA 4.0)",
+                       "squad": "SQuAD v1.1 dev (CC BY-SA 4.0)",
+                       "news": "factbot news development questions over BBC/Reuters articles (research use)"},
+        "set_weights": SET_WEIGHTS, "l2": L2, "script": "training/found.py",
+    }
+    args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
