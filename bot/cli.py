@@ -30,8 +30,10 @@ def _k(value: str) -> int:
 
 
 def _add_corpus(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", nargs="+", action="extend", metavar="PATH",
-                        help="article files, folders or .jsonl(.gz) collections (default: the bundled article)")
+    # One PATH per flag: a greedy `nargs="+"` would swallow a QUESTION (or "-") after it.
+    parser.add_argument("--corpus", action="append", metavar="PATH",
+                        help="an article file, folder or .jsonl(.gz) collection; repeat the flag for "
+                             "several (default: the bundled article)")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:

@@ -188,8 +188,30 @@ def test_corpus_takes_several_paths(harbor_path, tmp_path, ferry_page):
     ferry = tmp_path / "ferry.md"
     ferry.write_text(ferry_page, encoding="utf-8")
     _, out, _ = run(["ask", "How many residents rely on the ferry?", "--json",
-                     "--corpus", str(harbor_path), str(ferry)])
+                     "--corpus", str(harbor_path), "--corpus", str(ferry)])
     assert json.loads(out)["citations"][0]["doc"] == "ferry"
+
+
+@pytest.mark.parametrize("command,line,key", [("ask", "When will construction begin?", "question"),
+                                              ("check", "Construction begins in March.", "claim")])
+@pytest.mark.parametrize("order", ["dash first", "dash last"])
+def test_stdin_dash_works_before_or_after_corpus(harbor_path, command, line, key, order):
+    corpus = ["--corpus", str(harbor_path)]
+    argv = [command, "--json", "-", *corpus] if order == "dash first" else [command, "--json", *corpus, "-"]
+    code, out, err = run(argv, line + "\n")
+    assert (code, err) == (EXIT_OK, "")
+    assert json.loads(out)[key] == line
+
+
+def test_question_may_follow_the_corpus(harbor_path):
+    code, out, err = run(["ask", "--corpus", str(harbor_path), "When will construction begin?", "--json"])
+    assert (code, err) == (EXIT_OK, "")
+    assert json.loads(out)["citations"][0]["ref"] == "3.1"
+
+
+def test_help_says_corpus_is_repeated():
+    _, out, _ = run(["ask", "--help"])
+    assert "--corpus PATH" in out and "repeat" in out
 
 
 def test_console_script_from_outside_the_source_tree_never_imports_discord(tmp_path):
