@@ -1,7 +1,8 @@
 """The `factbot` command line: ask, check, repl (and discord, index).
 
-Exit codes: 0 ok, 1 input or corpus error (one line on stderr), 2 usage.
-This module never imports discord, so the CLI starts fast.
+Exit codes (`frontend.ExitCode`): 0 ok, 1 input or corpus error (one line on stderr),
+2 usage, 130 interrupted. This module never imports discord, and imports the retrieval
+core (with nltk and numpy) only when a command needs an engine, so `--help` is fast.
 """
 from __future__ import annotations
 
@@ -9,24 +10,23 @@ import argparse
 import contextlib
 import json
 import sys
-from typing import Callable, Iterable, Iterator, TextIO, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO, TypeVar
 
-from retrieval import DEFAULT_K, MAX_K, Engine, FactbotError, QuestionError
+from . import frontend, render
+from .frontend import DEFAULT_K, MAX_K, ExitCode
 
-from . import render
+if TYPE_CHECKING:
+    from retrieval import Engine
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = ExitCode.OK, ExitCode.INPUT, ExitCode.USAGE
 T = TypeVar("T")
 
 
 def _k(value: str) -> int:
     try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"k must be from 1 to {MAX_K}")
-    return k
+        return frontend.parse_k(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_corpus(parser: argparse.ArgumentParser) -> None:
@@ -88,9 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    if getattr(args, "index", None):
-        return Engine.from_index(args.index)
-    return Engine.from_paths(args.corpus)
+    # The CLI is a guarded entry point, so a large corpus may be built by worker processes.
+    return frontend.load_engine(args.corpus, getattr(args, "index", None), workers=None)
 
 
 def _json_line(row: dict, out: TextIO) -> str:
@@ -117,10 +116,12 @@ def _respond(args: argparse.Namespace, given: str, stdin, out: TextIO, key: str,
     """Answer one question or claim, or with "-" one per input line: as JSON, one object
     out for every line in, in order, flushed per line, a bad line getting an object with
     "error"; as text, a block per non-empty line, a bad line an "error:" line."""
+    from retrieval import FactbotError, QuestionError
+
     if given != "-":
         result = reply(given)
         out.write(_json_line(to_json(result), out) if args.json else to_text(result) + "\n")
-        return EXIT_OK
+        return ExitCode.OK
     for line, problem in _input_lines(stdin):
         if not args.json and not line.strip():
             continue
@@ -133,17 +134,17 @@ def _respond(args: argparse.Namespace, given: str, stdin, out: TextIO, key: str,
             out.write(_json_line(render.error_to_json(key, line, str(error)), out) if args.json
                       else f"error: {error}\n\n")
         out.flush()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _run_ask(args, engine: Engine, stdin, out: TextIO) -> int:
-    several = len(engine.corpus.articles) > 1
+    several = frontend.several_articles(engine)
     return _respond(args, args.question, stdin, out, "question", lambda q: engine.ask(q, args.k),
                     render.answer_to_json, lambda a: render.answer_to_text(a, several))
 
 
 def _run_check(args, engine: Engine, stdin, out: TextIO) -> int:
-    several = len(engine.corpus.articles) > 1
+    several = frontend.several_articles(engine)
     return _respond(args, args.claim, stdin, out, "claim", lambda c: engine.check(c, args.k),
                     render.check_to_json, lambda c: render.check_to_text(c, several))
 
@@ -160,14 +161,14 @@ def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     except ImportError:
         pass
     Repl(engine, input, lambda text: print(text, file=out), args.k).run()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     engine.save(args.output)
     out.write(f"indexed {len(engine.corpus.sentences):,} sentences of {len(engine.corpus.articles):,} "
               f"articles into {args.output}\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 _RUNNERS = {"ask": _run_ask, "check": _run_check, "repl": _run_repl, "index": _run_index}
@@ -185,16 +186,18 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return int(exit_.code or 0)
     if args.command == "discord":
         return _run_discord(args, err)
+    from retrieval import FactbotError
+
     try:
         engine = _engine(args)
         return _RUNNERS[args.command](args, engine, stdin, out)
     except FactbotError as error:
         err.write(f"factbot: error: {error}\n")
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        return EXIT_OK
+        return ExitCode.OK
 
 
 def run() -> None:

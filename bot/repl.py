@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from retrieval import MAX_K, Engine, FactbotError
+from retrieval import Engine, FactbotError
 
-from . import render
+from . import frontend, render
+from .frontend import MAX_K
 
 HELP = """Type a question, or:
   :check CLAIM    check a claim against the article
@@ -24,7 +25,7 @@ class Repl:
         self.read = read
         self.write = write
         self.k = k
-        self._several = len(engine.corpus.articles) > 1
+        self._several = frontend.several_articles(engine)
 
     def run(self) -> None:
         self.write("factbot: ask about the article (:help for commands, :quit to leave)")
@@ -65,11 +66,8 @@ class Repl:
 
     def _set_k(self, value: str) -> None:
         try:
-            k = int(value)
+            k = frontend.parse_k(value)
         except ValueError:
-            self.write(f"usage: :k N, with N from 1 to {MAX_K}")
-            return
-        if not 1 <= k <= MAX_K:
             self.write(f"usage: :k N, with N from 1 to {MAX_K}")
             return
         self.k = k
