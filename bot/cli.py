@@ -166,8 +166,8 @@ def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
 
 def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     engine.save(args.output)
-    out.write(f"indexed {len(engine.corpus.sentences):,} sentences of {len(engine.corpus.articles):,} "
-              f"articles into {args.output}\n")
+    out.write(f"indexed {frontend.count(len(engine.corpus.sentences), 'sentence')} of "
+              f"{frontend.count(len(engine.corpus.articles), 'article')} into {args.output}\n")
     return ExitCode.OK
 
 

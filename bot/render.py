@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .frontend import ref_label
+from .frontend import count, ref_label
 
 if TYPE_CHECKING:
     from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo
@@ -87,7 +87,7 @@ def context_to_text(context: Context) -> str:
 def sources_to_text(sources: list[SourceInfo]) -> str:
     lines = []
     for source in sources:
-        line = f"{source.doc}: {source.title} ({source.sentences} sentences)"
+        line = f"{source.doc}: {source.title} ({count(source.sentences, 'sentence')})"
         if source.byline:
             line += f"\n  {source.byline}"
         if source.url:

@@ -71,4 +71,4 @@ class Repl:
             self.write(f"usage: :k N, with N from 1 to {MAX_K}")
             return
         self.k = k
-        self.write(f"citing {k} sentence{'s' if k > 1 else ''}")
+        self.write(f"citing {frontend.count(k, 'sentence')}")

@@ -13,6 +13,7 @@ import pytest
 
 from bot import render
 from bot.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from bot.frontend import ExitCode
 from retrieval import MAX_K, MAX_QUESTION_CHARS
 
 CITATION_KEYS = {"doc", "title", "ref", "sentence", "start", "end", "score"}
@@ -231,3 +232,15 @@ def test_console_script_from_outside_the_source_tree_never_imports_discord(tmp_p
     first, second = (json.loads(line) for line in done.stdout.splitlines())
     assert "30,000" in first["citations"][0]["sentence"]
     assert "error" in second
+
+
+def test_index_build_counts_with_proper_plurals(harbor_path, tmp_path):
+    code, out, err = run(["index", "build", str(harbor_path), "-o", str(tmp_path / "index")])
+    assert (code, err) == (ExitCode.OK, "")
+    assert out == f"indexed 6 sentences of 1 article into {tmp_path / 'index'}\n"
+
+
+def test_sources_count_one_sentence_in_the_singular():
+    from retrieval import SourceInfo
+    text = render.sources_to_text([SourceInfo("a", "A", None, 1), SourceInfo("b", "B", None, 2)])
+    assert "a: A (1 sentence)" in text and "b: B (2 sentences)" in text
