@@ -29,6 +29,12 @@ def _k(value: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _workers(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of processes, 1 or more, not {value!r}")
+    return int(value)
+
+
 def _add_corpus(parser: argparse.ArgumentParser) -> None:
     # One PATH per flag: a greedy `nargs="+"` would swallow a QUESTION (or "-") after it.
     parser.add_argument("--corpus", action="append", metavar="PATH",
@@ -77,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "replacing an index saved there.")
     build.add_argument("corpus", nargs="+", metavar="CORPUS")
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="the index folder to write")
+    build.add_argument("--workers", type=_workers, metavar="N",
+                       help="processes that split and tokenize (default: 1 for a small corpus, "
+                            "up to 2 for one of several million characters)")
 
     discord = commands.add_parser("discord", help="run the Discord bot (settings: .env, see .env.example)",
                                   description="Run the Discord bot. Settings come from the environment "
@@ -88,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    # The CLI is a guarded entry point, so a large corpus may be built by worker processes.
-    return frontend.load_engine(args.corpus, getattr(args, "index", None), workers=None)
+    # The CLI's entry points are guarded (`if __name__ == "__main__"`), so a large corpus
+    # may be built by worker processes: None lets the build choose by corpus size.
+    return frontend.load_engine(args.corpus, getattr(args, "index", None), workers=getattr(args, "workers", None))
 
 
 def _json_line(row: dict, out: TextIO) -> str:

@@ -244,3 +244,31 @@ def test_sources_count_one_sentence_in_the_singular():
     from retrieval import SourceInfo
     text = render.sources_to_text([SourceInfo("a", "A", None, 1), SourceInfo("b", "B", None, 2)])
     assert "a: A (1 sentence)" in text and "b: B (2 sentences)" in text
+
+
+@pytest.mark.parametrize("argv,workers", [
+    (["index", "build", "CORPUS", "-o", "OUT"], None),
+    (["index", "build", "CORPUS", "-o", "OUT", "--workers", "1"], 1),
+    (["index", "build", "--workers", "2", "CORPUS", "-o", "OUT"], 2),
+    (["ask", "When will construction begin?", "--corpus", "CORPUS"], None),
+])
+def test_cli_passes_workers_to_the_build_explicitly(monkeypatch, harbor_path, tmp_path, argv, workers):
+    from bot import frontend
+    calls = []
+    load = frontend.load_engine
+
+    def recording_load(corpus=None, index=None, **kwargs):
+        calls.append(kwargs)
+        return load(corpus, index, **kwargs)
+
+    monkeypatch.setattr(frontend, "load_engine", recording_load)
+    argv = [str(harbor_path) if a == "CORPUS" else str(tmp_path / "index") if a == "OUT" else a for a in argv]
+    code, _, err = run(argv)
+    assert (code, err) == (ExitCode.OK, "")
+    assert calls == [{"workers": workers}]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_index_build_refuses_bad_workers(harbor_path, tmp_path, value):
+    code, _, err = run(["index", "build", str(harbor_path), "-o", str(tmp_path / "i"), "--workers", value])
+    assert code == ExitCode.USAGE and "--workers" in err
