@@ -41,12 +41,19 @@ def parse_k(value: str | int) -> int:
     return int(text)
 
 
-def parse_ref(text: str) -> str:
+def parse_ref(text: str, docs: Iterable[str] = ()) -> str:
     """A sentence ref as the engine reads it ("5.1" or "DOC:5.1") from the way a user may
-    copy it: `5.1`, `(5.1)`, `[5.1]`, `doc:5.1`, `[doc:5.1]`. Text that is no ref is
-    returned stripped, for the engine to refuse with its own message."""
+    copy it: `5.1`, `(5.1)`, `[5.1]`, `doc:5.1`, `[doc:5.1]`. A DOC that matches one of
+    `docs` but for case is spelled as there. Text that is no ref is returned stripped, for
+    the engine to refuse with its own message."""
     match = _REF.fullmatch(text.strip())
-    return match["ref"] if match else text.strip()
+    if not match:
+        return text.strip()
+    doc, _, short = match["ref"].rpartition(":")
+    if doc:
+        doc = next((known for known in docs if known.casefold() == doc.casefold()), doc)
+        return f"{doc}:{short}"
+    return short
 
 
 def load_engine(corpus: Iterable[str | Path] | None = None, index: str | Path | None = None,

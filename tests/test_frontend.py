@@ -39,6 +39,11 @@ def test_parse_ref_reads_refs_as_shown(text, ref):
     assert frontend.parse_ref(text) == ref
 
 
+def test_parse_ref_spells_the_doc_as_loaded():
+    assert frontend.parse_ref("[HARBOR:5.1]", ["ferry", "harbor"]) == "harbor:5.1"
+    assert frontend.parse_ref("Other:5.1", ["ferry", "harbor"]) == "Other:5.1"
+
+
 def test_ref_label_names_the_article_only_when_several(harbor_engine):
     citation = harbor_engine.ask("When will construction begin?").citations[0]
     assert frontend.ref_label(citation, False) == "3.1"
