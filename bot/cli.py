@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO, TypeVar
@@ -210,5 +211,16 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return ExitCode.OK
 
 
+def _tolerate_encodings() -> None:
+    """Let a terminal that cannot show some characters (PYTHONIOENCODING=ascii, a legacy
+    code page) get them escaped, like `\\u201c`, rather than a UnicodeEncodeError; input it
+    cannot decode becomes U+FFFD rather than a crash."""
+    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "replace")):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors=errors)
+
+
 def run() -> None:
+    _tolerate_encodings()
     sys.exit(main())

@@ -272,3 +272,19 @@ def test_cli_passes_workers_to_the_build_explicitly(monkeypatch, harbor_path, tm
 def test_index_build_refuses_bad_workers(harbor_path, tmp_path, value):
     code, _, err = run(["index", "build", str(harbor_path), "-o", str(tmp_path / "i"), "--workers", value])
     assert code == ExitCode.USAGE and "--workers" in err
+
+
+@pytest.mark.parametrize("argv,stdin", [
+    (["ask", "who is rau"], ""),
+    (["check", "Rau is the Polish foreign minister."], ""),
+    (["ask", "-"], "who is rau\n"),
+    (["repl"], "who is rau\nq\u00fcit \u00e9\n"),
+])
+def test_text_output_degrades_on_an_ascii_terminal(argv, stdin):
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "bot", *argv], input=stdin.encode("utf-8"), capture_output=True,
+                          env=env, timeout=60)
+    assert done.returncode == ExitCode.OK, done.stderr.decode("ascii", "replace")[-2000:]
+    assert done.stderr == b""
+    out = done.stdout.decode("ascii")
+    assert "Zbigniew Rau" in out and "\\u201c" in out, "what ASCII cannot show is escaped, not dropped"
