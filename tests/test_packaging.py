@@ -29,3 +29,28 @@ def test_build_requirement_is_bounded(pyproject):
     assert re.fullmatch(r"setuptools>=(\d+),<(\d+)", requirement)
     low, high = map(int, re.findall(r"\d+", requirement))
     assert 77 <= low < high
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_constraints_pin_every_requirement_exactly(pyproject):
+    lines = [line for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.\-+]+", line) for line in lines), lines
+    pinned = {line.split("==")[0].lower().replace("_", "-") for line in lines}
+    wanted = _requirement_names(pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["test"])
+    assert "ruff" in wanted
+    assert wanted <= pinned, wanted - pinned
+    assert "factbot" not in pinned
+
+
+def test_ci_installs_pinned_then_lints_then_runs_the_readme_tests():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script and "python3 -m venv" in script
+    steps = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
+    install = next(i for i, s in enumerate(steps) if '".[test]"' in s)
+    assert "-c constraints.txt" in steps[install]
+    assert steps[install + 1:] == ["ruff check .", "python -m pytest"]
+    assert "python -m pytest" in (ROOT / "README.md").read_text(encoding="utf-8")
