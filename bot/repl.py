@@ -6,7 +6,7 @@ from typing import Callable
 from retrieval import Engine, FactbotError
 
 from . import frontend, render
-from .frontend import MAX_K
+from .frontend import DEFAULT_K, MAX_K
 
 HELP = """Type a question, or:
   :check CLAIM    check a claim against the article
@@ -25,7 +25,7 @@ _WORD_COMMANDS = {"help": ":help", "quit": ":quit", "exit": ":quit"}
 class Repl:
     """Reads lines with `read(prompt)` (raising EOFError at the end) and writes with `write`."""
 
-    def __init__(self, engine: Engine, read: Callable[[str], str], write: Callable[[str], None], k: int = 3):
+    def __init__(self, engine: Engine, read: Callable[[str], str], write: Callable[[str], None], k: int = DEFAULT_K):
         self.engine = engine
         self.read = read
         self.write = write
