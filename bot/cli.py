@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with cited sentences",
                               description="Answer a question with cited sentences. "
-                                          "QUESTION '-' reads one question a line from standard input.")
+                                          "QUESTION '-' reads one question a line from standard input. "
+                                          "Options may come before or after QUESTION.")
     ask.add_argument("question", metavar="QUESTION")
     ask.add_argument("--k", type=_k, default=DEFAULT_K, help=f"sentences to cite, 1-{MAX_K} (default {DEFAULT_K})")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a claim against the article",
                                 description="Check a claim against the article. "
-                                            "CLAIM '-' reads one claim a line from standard input.")
+                                            "CLAIM '-' reads one claim a line from standard input. "
+                                            "Options may come before or after CLAIM.")
     check.add_argument("claim", metavar="CLAIM")
     check.add_argument("--k", type=_k, default=DEFAULT_K, help=f"evidence sentences, 1-{MAX_K} (default {DEFAULT_K})")
     check.add_argument("--json", action="store_true", help="one JSON object per claim")
