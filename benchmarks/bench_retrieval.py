@@ -176,7 +176,7 @@ def load_queries(work: Path) -> dict:
 # ---------------------------------------------------------------- steps (each in its own process)
 
 def step_factbot_build(args, work: Path) -> dict:
-    from retrieval import Engine
+    from retrieval import Engine, EngineConfig
 
     if args.corpus == "news":
         articles, about = news_articles(Path(args.news), args.size, work)
@@ -185,7 +185,7 @@ def step_factbot_build(args, work: Path) -> dict:
     before = current_rss_mb()
     reset_peak_rss()
     started = time.perf_counter()
-    engine = Engine.from_articles(articles)
+    engine = Engine.from_articles(articles, EngineConfig(workers=None))  # two processes when large
     build = time.perf_counter() - started
     engine.save(work / "index")
     result = {"build": build, "rss_before": before, "peak_rss": peak_rss_mb(),

@@ -1,3 +1,4 @@
-from .cli import run
+if __name__ == "__main__":
+    from .cli import run
 
-run()
+    run()

@@ -1,37 +1,46 @@
 """The `factbot` command line: ask, check, repl (and discord, index).
 
-Exit codes: 0 ok, 1 input or corpus error (one line on stderr), 2 usage.
-This module never imports discord, so the CLI starts fast.
+Exit codes (`frontend.ExitCode`): 0 ok, 1 input or corpus error (one line on stderr),
+2 usage, 130 interrupted. This module never imports discord, and imports the retrieval
+core (with nltk and numpy) only when a command needs an engine, so `--help` is fast.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import sys
-from typing import Callable, Iterable, Iterator, TextIO, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO, TypeVar
 
-from retrieval import DEFAULT_K, MAX_K, Engine, FactbotError, QuestionError
+from . import frontend, render
+from .frontend import DEFAULT_K, MAX_K, ExitCode
 
-from . import render
+if TYPE_CHECKING:
+    from retrieval import Engine
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = ExitCode.OK, ExitCode.INPUT, ExitCode.USAGE
 T = TypeVar("T")
 
 
 def _k(value: str) -> int:
     try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"k must be from 1 to {MAX_K}")
-    return k
+        return frontend.parse_k(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _workers(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of processes, 1 or more, not {value!r}")
+    return int(value)
 
 
 def _add_corpus(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", nargs="+", action="extend", metavar="PATH",
-                        help="article files, folders or .jsonl(.gz) collections (default: the bundled article)")
+    # One PATH per flag: a greedy `nargs="+"` would swallow a QUESTION (or "-") after it.
+    parser.add_argument("--corpus", action="append", metavar="PATH",
+                        help="an article file, folder or .jsonl(.gz) collection; repeat the flag for "
+                             "several (default: the bundled article)")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with cited sentences",
                               description="Answer a question with cited sentences. "
-                                          "QUESTION '-' reads one question a line from standard input.")
+                                          "QUESTION '-' reads one question a line from standard input. "
+                                          "Options may come before or after QUESTION.")
     ask.add_argument("question", metavar="QUESTION")
     ask.add_argument("--k", type=_k, default=DEFAULT_K, help=f"sentences to cite, 1-{MAX_K} (default {DEFAULT_K})")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -55,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a claim against the article",
                                 description="Check a claim against the article. "
-                                            "CLAIM '-' reads one claim a line from standard input.")
+                                            "CLAIM '-' reads one claim a line from standard input. "
+                                            "Options may come before or after CLAIM.")
     check.add_argument("claim", metavar="CLAIM")
     check.add_argument("--k", type=_k, default=DEFAULT_K, help=f"evidence sentences, 1-{MAX_K} (default {DEFAULT_K})")
     check.add_argument("--json", action="store_true", help="one JSON object per claim")
@@ -75,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "replacing an index saved there.")
     build.add_argument("corpus", nargs="+", metavar="CORPUS")
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="the index folder to write")
+    build.add_argument("--workers", type=_workers, metavar="N",
+                       help="processes that split and tokenize (default: 1 for a small corpus, "
+                            "up to 2 for one of several million characters)")
 
     discord = commands.add_parser("discord", help="run the Discord bot (settings: .env, see .env.example)",
                                   description="Run the Discord bot. Settings come from the environment "
@@ -86,9 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    if getattr(args, "index", None):
-        return Engine.from_index(args.index)
-    return Engine.from_paths(args.corpus)
+    # The CLI's entry points are guarded (`if __name__ == "__main__"`), so a large corpus
+    # may be built by worker processes: None lets the build choose by corpus size.
+    return frontend.load_engine(args.corpus, getattr(args, "index", None), workers=getattr(args, "workers", None))
 
 
 def _json_line(row: dict, out: TextIO) -> str:
@@ -115,10 +129,12 @@ def _respond(args: argparse.Namespace, given: str, stdin, out: TextIO, key: str,
     """Answer one question or claim, or with "-" one per input line: as JSON, one object
     out for every line in, in order, flushed per line, a bad line getting an object with
     "error"; as text, a block per non-empty line, a bad line an "error:" line."""
+    from retrieval import FactbotError, QuestionError
+
     if given != "-":
         result = reply(given)
         out.write(_json_line(to_json(result), out) if args.json else to_text(result) + "\n")
-        return EXIT_OK
+        return ExitCode.OK
     for line, problem in _input_lines(stdin):
         if not args.json and not line.strip():
             continue
@@ -131,17 +147,17 @@ def _respond(args: argparse.Namespace, given: str, stdin, out: TextIO, key: str,
             out.write(_json_line(render.error_to_json(key, line, str(error)), out) if args.json
                       else f"error: {error}\n\n")
         out.flush()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _run_ask(args, engine: Engine, stdin, out: TextIO) -> int:
-    several = len(engine.corpus.articles) > 1
+    several = frontend.several_articles(engine)
     return _respond(args, args.question, stdin, out, "question", lambda q: engine.ask(q, args.k),
                     render.answer_to_json, lambda a: render.answer_to_text(a, several))
 
 
 def _run_check(args, engine: Engine, stdin, out: TextIO) -> int:
-    several = len(engine.corpus.articles) > 1
+    several = frontend.several_articles(engine)
     return _respond(args, args.claim, stdin, out, "claim", lambda c: engine.check(c, args.k),
                     render.check_to_json, lambda c: render.check_to_text(c, several))
 
@@ -158,14 +174,14 @@ def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     except ImportError:
         pass
     Repl(engine, input, lambda text: print(text, file=out), args.k).run()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     engine.save(args.output)
-    out.write(f"indexed {len(engine.corpus.sentences):,} sentences of {len(engine.corpus.articles):,} "
-              f"articles into {args.output}\n")
-    return EXIT_OK
+    out.write(f"indexed {frontend.count(len(engine.corpus.sentences), 'sentence')} of "
+              f"{frontend.count(len(engine.corpus.articles), 'article')} into {args.output}\n")
+    return ExitCode.OK
 
 
 _RUNNERS = {"ask": _run_ask, "check": _run_check, "repl": _run_repl, "index": _run_index}
@@ -183,17 +199,30 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return int(exit_.code or 0)
     if args.command == "discord":
         return _run_discord(args, err)
+    from retrieval import FactbotError
+
     try:
         engine = _engine(args)
         return _RUNNERS[args.command](args, engine, stdin, out)
     except FactbotError as error:
         err.write(f"factbot: error: {error}\n")
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        return EXIT_OK
+        return ExitCode.OK
+
+
+def _tolerate_encodings() -> None:
+    """Let a terminal that cannot show some characters (PYTHONIOENCODING=ascii, a legacy
+    code page) get them escaped, like `\\u201c`, rather than a UnicodeEncodeError; input it
+    cannot decode becomes U+FFFD rather than a crash."""
+    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "replace")):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors=errors)
 
 
 def run() -> None:
+    _tolerate_encodings()
     sys.exit(main())

@@ -1,7 +1,12 @@
 """Plain-text and JSON renderings of the engine's results, shared by the CLI and REPL."""
 from __future__ import annotations
 
-from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo
+from typing import TYPE_CHECKING
+
+from .frontend import count, ref_label
+
+if TYPE_CHECKING:
+    from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo
 
 NOT_FOUND = "The article doesn't say."
 
@@ -47,8 +52,7 @@ def error_to_json(key: str, text: str, message: str) -> dict:
 
 
 def _citation_line(number: int, citation: Citation, several_docs: bool) -> str:
-    where = f"{citation.doc}:{citation.ref}" if several_docs else citation.ref
-    return f"[{number}] ({where}) {citation.sentence}"
+    return f"[{number}] ({ref_label(citation, several_docs)}) {citation.sentence}"
 
 
 def answer_to_text(answer: Answer, several_docs: bool = False) -> str:
@@ -83,7 +87,7 @@ def context_to_text(context: Context) -> str:
 def sources_to_text(sources: list[SourceInfo]) -> str:
     lines = []
     for source in sources:
-        line = f"{source.doc}: {source.title} ({source.sentences} sentences)"
+        line = f"{source.doc}: {source.title} ({count(source.sentences, 'sentence')})"
         if source.byline:
             line += f"\n  {source.byline}"
         if source.url:

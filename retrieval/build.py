@@ -42,8 +42,8 @@ def build_corpus_and_index(articles: Sequence[Article], splitter: SentenceSplitt
                            ) -> tuple[Corpus, SentenceIndex]:
     """The corpus of `articles` split by `splitter`, and its BM25 index. `workers` None
     chooses: one process for a small corpus, one per core (at most 2) for a large one.
-    Workers are started with "spawn", so a script that builds a large corpus must guard
-    its entry point with `if __name__ == "__main__":` (or pass `workers=1`)."""
+    Workers are started with "spawn", so a script that asks for them must guard its entry
+    point with `if __name__ == "__main__":`; `EngineConfig` asks for none by default."""
     articles = tuple(articles)
     chunks = _chunked(articles)
     if workers is None:

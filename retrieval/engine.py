@@ -34,9 +34,12 @@ MAX_K = 25
 
 @dataclass(frozen=True)
 class EngineConfig:
+    """`workers`: processes that split and tokenize; 1 (the default) builds in the calling
+    process, None chooses by corpus size (see `build_corpus_and_index`)."""
+
     bm25: BM25Params = BM25Params()
     train_splitter: bool = True
-    workers: int | None = None
+    workers: int | None = 1
 
 
 class Engine:

@@ -13,6 +13,7 @@ import pytest
 
 from bot import render
 from bot.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from bot.frontend import ExitCode
 from retrieval import MAX_K, MAX_QUESTION_CHARS
 
 CITATION_KEYS = {"doc", "title", "ref", "sentence", "start", "end", "score"}
@@ -188,8 +189,30 @@ def test_corpus_takes_several_paths(harbor_path, tmp_path, ferry_page):
     ferry = tmp_path / "ferry.md"
     ferry.write_text(ferry_page, encoding="utf-8")
     _, out, _ = run(["ask", "How many residents rely on the ferry?", "--json",
-                     "--corpus", str(harbor_path), str(ferry)])
+                     "--corpus", str(harbor_path), "--corpus", str(ferry)])
     assert json.loads(out)["citations"][0]["doc"] == "ferry"
+
+
+@pytest.mark.parametrize("command,line,key", [("ask", "When will construction begin?", "question"),
+                                              ("check", "Construction begins in March.", "claim")])
+@pytest.mark.parametrize("order", ["dash first", "dash last"])
+def test_stdin_dash_works_before_or_after_corpus(harbor_path, command, line, key, order):
+    corpus = ["--corpus", str(harbor_path)]
+    argv = [command, "--json", "-", *corpus] if order == "dash first" else [command, "--json", *corpus, "-"]
+    code, out, err = run(argv, line + "\n")
+    assert (code, err) == (EXIT_OK, "")
+    assert json.loads(out)[key] == line
+
+
+def test_question_may_follow_the_corpus(harbor_path):
+    code, out, err = run(["ask", "--corpus", str(harbor_path), "When will construction begin?", "--json"])
+    assert (code, err) == (EXIT_OK, "")
+    assert json.loads(out)["citations"][0]["ref"] == "3.1"
+
+
+def test_help_says_corpus_is_repeated():
+    _, out, _ = run(["ask", "--help"])
+    assert "--corpus PATH" in out and "repeat" in out
 
 
 def test_console_script_from_outside_the_source_tree_never_imports_discord(tmp_path):
@@ -209,3 +232,59 @@ def test_console_script_from_outside_the_source_tree_never_imports_discord(tmp_p
     first, second = (json.loads(line) for line in done.stdout.splitlines())
     assert "30,000" in first["citations"][0]["sentence"]
     assert "error" in second
+
+
+def test_index_build_counts_with_proper_plurals(harbor_path, tmp_path):
+    code, out, err = run(["index", "build", str(harbor_path), "-o", str(tmp_path / "index")])
+    assert (code, err) == (ExitCode.OK, "")
+    assert out == f"indexed 6 sentences of 1 article into {tmp_path / 'index'}\n"
+
+
+def test_sources_count_one_sentence_in_the_singular():
+    from retrieval import SourceInfo
+    text = render.sources_to_text([SourceInfo("a", "A", None, 1), SourceInfo("b", "B", None, 2)])
+    assert "a: A (1 sentence)" in text and "b: B (2 sentences)" in text
+
+
+@pytest.mark.parametrize("argv,workers", [
+    (["index", "build", "CORPUS", "-o", "OUT"], None),
+    (["index", "build", "CORPUS", "-o", "OUT", "--workers", "1"], 1),
+    (["index", "build", "--workers", "2", "CORPUS", "-o", "OUT"], 2),
+    (["ask", "When will construction begin?", "--corpus", "CORPUS"], None),
+])
+def test_cli_passes_workers_to_the_build_explicitly(monkeypatch, harbor_path, tmp_path, argv, workers):
+    from bot import frontend
+    calls = []
+    load = frontend.load_engine
+
+    def recording_load(corpus=None, index=None, **kwargs):
+        calls.append(kwargs)
+        return load(corpus, index, **kwargs)
+
+    monkeypatch.setattr(frontend, "load_engine", recording_load)
+    argv = [str(harbor_path) if a == "CORPUS" else str(tmp_path / "index") if a == "OUT" else a for a in argv]
+    code, _, err = run(argv)
+    assert (code, err) == (ExitCode.OK, "")
+    assert calls == [{"workers": workers}]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_index_build_refuses_bad_workers(harbor_path, tmp_path, value):
+    code, _, err = run(["index", "build", str(harbor_path), "-o", str(tmp_path / "i"), "--workers", value])
+    assert code == ExitCode.USAGE and "--workers" in err
+
+
+@pytest.mark.parametrize("argv,stdin", [
+    (["ask", "who is rau"], ""),
+    (["check", "Rau is the Polish foreign minister."], ""),
+    (["ask", "-"], "who is rau\n"),
+    (["repl"], "who is rau\nq\u00fcit \u00e9\n"),
+])
+def test_text_output_degrades_on_an_ascii_terminal(argv, stdin):
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "bot", *argv], input=stdin.encode("utf-8"), capture_output=True,
+                          env=env, timeout=60)
+    assert done.returncode == ExitCode.OK, done.stderr.decode("ascii", "replace")[-2000:]
+    assert done.stderr == b""
+    out = done.stdout.decode("ascii")
+    assert "Zbigniew Rau" in out and "\\u201c" in out, "what ASCII cannot show is escaped, not dropped"

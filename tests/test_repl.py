@@ -13,9 +13,10 @@ from retrieval import MAX_K
 
 
 class Script:
-    """Feeds lines to the REPL, then raises `end` (EOFError: Ctrl-D; KeyboardInterrupt: Ctrl-C)."""
+    """Feeds lines to the REPL, then raises `end` (EOFError: Ctrl-D). A line that is an
+    exception class is raised in its turn (KeyboardInterrupt: Ctrl-C at the prompt)."""
 
-    def __init__(self, *lines: str, end: type[BaseException] = EOFError):
+    def __init__(self, *lines: str | type[BaseException], end: type[BaseException] = EOFError):
         self.lines = list(lines)
         self.end = end
         self.prompts: list[str] = []
@@ -24,10 +25,14 @@ class Script:
         self.prompts.append(prompt)
         if not self.lines:
             raise self.end()
-        return self.lines.pop(0)
+        line = self.lines.pop(0)
+        if isinstance(line, type):
+            raise line()
+        return line
 
 
-def session(engine, *lines: str, end: type[BaseException] = EOFError, k: int = 3) -> tuple[list[str], Script]:
+def session(engine, *lines: str | type[BaseException], end: type[BaseException] = EOFError,
+            k: int = 3) -> tuple[list[str], Script]:
     """Everything the REPL wrote after its greeting, and the script it read."""
     written: list[str] = []
     script = Script(*lines, end=end)
@@ -82,7 +87,30 @@ def test_context(harbor_engine):
     assert "> (3.1) Construction is expected to begin in March" in written[0]
 
 
-@pytest.mark.parametrize("line", [":context 99.1", ":context", ":context nonsense"])
+@pytest.mark.parametrize("ref", ["3.1", "(3.1)", "[3.1]", " ( 3.1 ) ", "harbor:3.1", "[harbor:3.1]"])
+def test_context_takes_refs_as_shown(harbor_engine, ref):
+    written, _ = session(harbor_engine, f":context {ref}")
+    assert written[0] == render.context_to_text(harbor_engine.context("3.1"))
+
+
+@pytest.mark.parametrize("ref", ["ferry:2.1", "[ferry:2.1]", "(ferry:2.1)", "FERRY:2.1", "[FERRY:2.1]"])
+def test_context_takes_doc_refs_with_several_articles(two_article_engine, ref):
+    written, _ = session(two_article_engine, f":context {ref}")
+    assert written[0] == render.context_to_text(two_article_engine.context("ferry:2.1"))
+
+
+def test_context_without_a_ref_shows_usage(harbor_engine):
+    written, _ = session(harbor_engine, ":context", ":context   ")
+    assert written[0].startswith("usage: :context REF") and written[1] == written[0]
+
+
+def test_help_describes_refs_as_they_are_shown(harbor_engine):
+    answer = render.answer_to_text(harbor_engine.ask("When will construction begin?"))
+    assert "[1] (3.1) " in answer
+    assert "in parentheses" in HELP and "brackets" not in HELP.split(":source")[0].replace("[1]", "")
+
+
+@pytest.mark.parametrize("line", [":context 99.1", ":context nonsense"])
 def test_context_of_an_unknown_ref_is_one_error_line(harbor_engine, line):
     written, _ = session(harbor_engine, line, "Who is the mayor?")
     assert written[0].startswith("error: ") and "\n" not in written[0]
@@ -104,11 +132,54 @@ def test_quit_stops_reading(harbor_engine, quit_command):
     assert script.lines == ["When will construction begin?"]
 
 
-@pytest.mark.parametrize("end", [EOFError, KeyboardInterrupt])
-def test_ctrl_d_and_ctrl_c_leave_cleanly(harbor_engine, end):
-    written, script = session(harbor_engine, "Who is the mayor?", end=end)
+def test_ctrl_d_leaves_cleanly(harbor_engine):
+    written, script = session(harbor_engine, "Who is the mayor?")
     assert len(written) == 2 and written[-1] == ""
     assert len(script.prompts) == 2
+
+
+def test_ctrl_c_cancels_the_line_and_prompts_again(harbor_engine):
+    written, script = session(harbor_engine, KeyboardInterrupt, "Who is the mayor?", KeyboardInterrupt)
+    assert written[0] == "\nKeyboardInterrupt"
+    assert written[1] == render.answer_to_text(harbor_engine.ask("Who is the mayor?"))
+    assert written[2:] == ["\nKeyboardInterrupt", ""]
+    assert len(script.prompts) == 4, "Ctrl-D, not Ctrl-C, ends the loop"
+
+
+def test_ctrl_c_while_answering_cancels_that_answer(harbor_engine, monkeypatch):
+    class Interrupted:
+        corpus = harbor_engine.corpus
+
+        def ask(self, question, k):
+            raise KeyboardInterrupt
+
+    written, script = session(Interrupted(), "Who is the mayor?", ":k 2")
+    assert written == ["\nKeyboardInterrupt", "citing 2 sentences", ""]
+
+
+@pytest.mark.parametrize("word", ["quit", "exit", "  Quit ", "EXIT"])
+def test_quit_and_exit_typed_alone_leave(harbor_engine, word):
+    written, script = session(harbor_engine, word, "When will construction begin?")
+    assert written == []
+    assert script.lines == ["When will construction begin?"]
+
+
+@pytest.mark.parametrize("word", ["help", " Help "])
+def test_help_typed_alone_shows_help(harbor_engine, word):
+    written, _ = session(harbor_engine, word)
+    assert written[0] == HELP
+
+
+def test_words_in_a_question_are_still_a_question(harbor_engine):
+    written, _ = session(harbor_engine, "help with the bridge cost?")
+    assert written[0] == render.answer_to_text(harbor_engine.ask("help with the bridge cost?"))
+
+
+def test_cli_repl_exits_0_after_ctrl_c_then_ctrl_d(monkeypatch, harbor_path):
+    monkeypatch.setattr(builtins, "input", Script(KeyboardInterrupt, "When will construction begin?"))
+    out = io.StringIO()
+    assert main(["repl", "--corpus", str(harbor_path)], stdout=out, stderr=io.StringIO()) == EXIT_OK
+    assert "KeyboardInterrupt" in out.getvalue() and "(3.1) Construction" in out.getvalue()
 
 
 def test_unknown_command(harbor_engine):

@@ -1,0 +1,56 @@
+"""The project's packaging and CI files: licence metadata, bounded build requirement,
+pinned CI installs, lint before tests."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_license_is_an_spdx_expression_with_its_file(pyproject):
+    assert pyproject["project"]["license"] == "MIT"
+    assert pyproject["project"]["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "Copyright (c) 2026 the factbot developers" in text
+
+
+def test_build_requirement_is_bounded(pyproject):
+    (requirement,) = pyproject["build-system"]["requires"]
+    assert re.fullmatch(r"setuptools>=(\d+),<(\d+)", requirement)
+    low, high = map(int, re.findall(r"\d+", requirement))
+    assert 77 <= low < high
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_constraints_pin_every_requirement_exactly(pyproject):
+    lines = [line for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.\-+]+", line) for line in lines), lines
+    pinned = {line.split("==")[0].lower().replace("_", "-") for line in lines}
+    wanted = _requirement_names(pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["test"])
+    assert "ruff" in wanted
+    assert wanted <= pinned, wanted - pinned
+    assert "factbot" not in pinned
+
+
+def test_ci_installs_pinned_then_lints_then_runs_the_readme_tests():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script and "python3 -m venv" in script
+    steps = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
+    install = next(i for i, s in enumerate(steps) if '".[test]"' in s)
+    assert "-c constraints.txt" in steps[install]
+    assert steps[install + 1:] == ["ruff check .", "python -m pytest"]
+    assert "python -m pytest" in (ROOT / "README.md").read_text(encoding="utf-8")
