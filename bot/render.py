@@ -34,6 +34,7 @@ def answer_to_json(answer: Answer) -> dict:
         "found": answer.found,
         "answer": answer.answer,
         "attribution": answer.attribution,
+        "confidence": answer.confidence,
         "citations": [citation_to_json(c) for c in answer.citations],
     }
 
@@ -60,7 +61,9 @@ def answer_to_text(answer: Answer, several_docs: bool = False) -> str:
     if answer.found:
         if answer.answer:
             said = f" (according to {answer.attribution})" if answer.attribution else ""
-            lines.append(f"Answer: {answer.answer}{said}")
+            lines.append(f"Answer: {answer.answer}{said}{_confidence(answer.confidence)}")
+        elif answer.confidence is not None:
+            lines.append(f"Answered by the sentences below{_confidence(answer.confidence)}")
         lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(answer.citations, 1))
     else:
         lines.append(NOT_FOUND)
@@ -68,6 +71,10 @@ def answer_to_text(answer: Answer, several_docs: bool = False) -> str:
             lines.append("Related sentences (not an answer):")
             lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(answer.citations, 1))
     return "\n".join(lines)
+
+
+def _confidence(value: float | None) -> str:
+    return f" [confidence {value:.0%}]" if value is not None else ""
 
 
 def check_to_text(check: ClaimCheck, several_docs: bool = False) -> str:

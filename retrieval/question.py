@@ -47,7 +47,7 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
      AnswerType.REASON),
     (re.compile(r"\b(?:what|whats|what's)\b.*\b(?:called|named|known as)\s*\W*$"), AnswerType.NAME),
     (re.compile(rf"\b{_WH_IS} (?:the )?(?:final |half-time |full-time )?(?:score|scoreline|result)\b"
-                r"|\bwhat did .+ (?:beat|win|won|lose|lost|draw|drew) .+ by\b"), AnswerType.SCORE),
+                r"|\bwhat did .+ (?:beat|win|won|lose|lost|draw|drew)(?: .+)? by\b"), AnswerType.SCORE),
     (re.compile(rf"^(?:(?:so|and|but|ok|okay)\s+)?(?:according to .+,\s*)?what\b.*\b{_SPEECH}\b"
                 r"|^according to .+\bwhat\b"), AnswerType.STATEMENT),
     (re.compile(r"\bhow (many|much)\b"), AnswerType.QUANTITY),
@@ -58,6 +58,7 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
     (re.compile(rf"\b(when|(what|which|until what|in what) {_TIME_NOUNS})\b"), AnswerType.DATE),
     (re.compile(r"\b(who|whom|whose)\b"), AnswerType.PERSON),
+    (re.compile(rf"^(?:which|what) (?:[\w'-]+ ){{1,3}}{_SPEECH}\b"), AnswerType.PERSON),
     (re.compile(rf"\b(where|(what|which) {_PLACE_NOUNS})\b"), AnswerType.PLACE),
 ]
 _FORM_WORDS = re.compile(

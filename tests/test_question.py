@@ -1,0 +1,60 @@
+"""What a question asks for, as people type it in a channel."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval.question import AnswerType, analyse, standard_spelling
+from retrieval.text import Tokenizer
+
+TOKENIZER = Tokenizer()
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("what did the minister say about the strike?", AnswerType.STATEMENT),
+    ("whats the union saying about pay", AnswerType.STATEMENT),
+    ("according to the report, what happens next?", AnswerType.STATEMENT),
+    ("why did the bank raise rates", AnswerType.REASON),
+    ("what's the new phone called", AnswerType.NAME),
+    ("what was the final score?", AnswerType.SCORE),
+    ("what did the home side win by", AnswerType.SCORE),
+    ("whats the price of a ticket", AnswerType.QUANTITY),
+    ("what % of the shares does it own", AnswerType.QUANTITY),
+    ("who said the plant would close", AnswerType.PERSON),
+    ("where r the talks being held", AnswerType.PLACE),
+])
+def test_answer_type_from_the_question_form(question, kind):
+    assert analyse(question, TOKENIZER).answer_type is kind
+
+
+def test_money_questions_ask_how_much():
+    assert analyse("how big is the tax bill", TOKENIZER).how == "much"
+    assert analyse("whats the starting bid", TOKENIZER).how == "much"
+
+
+def test_chat_spellings_read_as_standard_english():
+    assert standard_spelling("whos the ceo, r they leaving?") == "who is the ceo, are they leaving?"
+    assert standard_spelling("U.S. troops") == "u.s. troops"
+
+
+@pytest.mark.parametrize("question, country", [
+    ("how many us troops are there", True), ("the us embassy said what", True),
+    ("can you tell us more", False), ("what did they give us", False),
+])
+def test_us_is_the_country_unless_a_verb_takes_it(question, country):
+    assert ("american" in analyse(question, TOKENIZER).terms) is country
+
+
+def test_who_is_name_in_any_case():
+    assert analyse("who is kira rudik", TOKENIZER).named == "kira rudik"
+    assert analyse("Who is Kira Rudik?", TOKENIZER).named == "kira rudik"
+    assert analyse("who is the president", TOKENIZER).named is None
+
+
+def test_speech_verbs_are_not_content_of_a_statement_question():
+    assert "said" not in analyse("what did the mayor say about taxes", TOKENIZER).content_terms
+    assert "say" not in analyse("what did the mayor say about taxes", TOKENIZER).content_terms
+
+
+def test_which_noun_said_asks_for_the_speaker():
+    question = analyse("which labour mp said the plan would fail", TOKENIZER)
+    assert question.answer_type is AnswerType.PERSON and question.asks_speaker
