@@ -1,7 +1,7 @@
 """Every development set and public benchmark against the engine, in process, in one table.
 
-    python -m benchmarks.quality [--only SET,SET] [--skip SET,SET] [--limit N] [--json-out PATH]
-                                 [--eval DIR] [--benchmarks DIR]
+    python -m benchmarks.quality [--only SET,SET] [--skip SET,SET] [--limit N] [--jobs N]
+                                 [--json-out PATH] [--eval DIR] [--benchmarks DIR]
 
 Run from the project root. DIRs default to ../shared/eval and ../shared/benchmarks. Sets:
 bundled-questions, bundled-claims (the bundled article), news-questions, news-claims (each
@@ -9,7 +9,8 @@ news article alone as the corpus, as score.py runs them), news-questions-togethe
 news-claims-together (all 30 articles as one corpus, score.py --together), squad (SQuAD
 v1.1 dev: sentence R@1/R@3, short-answer EM/F1), squad2 (SQuAD 2.0 dev part: answer or
 abstain), wikiqa (abstention), scifact, climate-fever (claim verdicts). `--limit N` keeps the
-first N items of each set. docs/QUALITY.md says what each figure means.
+first N items of each set; `--jobs N` runs N sets at a time in worker processes (default 2;
+`--jobs 1` for seconds that do not share the machine). docs/QUALITY.md says what each figure means.
 
 For reuse on held-out folds, each set is two steps: an `answer_*` / `check_*` function that
 runs any `engine_factory(articles) -> answerer` over the items (one corpus per article, as
@@ -18,6 +19,7 @@ here) and a metric function of `benchmarks.metrics` that scores what came back.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import itertools
 import json
 import os
@@ -287,6 +289,9 @@ SETS: dict[str, Callable[[Paths, EngineFactory, int], tuple[int, Scores]]] = {
     "climate-fever": _verdict_set("climate_fever_claims.jsonl.gz"),
 }
 
+# The slow sets, started first so that parallel jobs finish together.
+SLOW_FIRST = ("squad", "wikiqa", "squad2", "climate-fever", "scifact")
+
 # The figures of each set's one-line summary, in order.
 HEADLINE = {
     "bundled-questions": ("R@1", "R@3", "answer", "no-answer", "false-abstain"),
@@ -368,17 +373,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=_names, help="comma-separated sets to run (default: all)")
     parser.add_argument("--skip", type=_names, default=[], help="comma-separated sets not to run")
     parser.add_argument("--limit", type=int, default=0, help="only the first N items of each set")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="sets run at a time")
     parser.add_argument("--json-out", metavar="PATH", help="also write the figures as JSON")
     parser.add_argument("--eval", type=Path, default=data.EVAL, metavar="DIR", help="development sets")
     parser.add_argument("--benchmarks", type=Path, default=data.BENCHMARKS, metavar="DIR", help="public benchmarks")
     args = parser.parse_args(argv)
     paths = Paths(args.eval, args.benchmarks)
     names = [n for n in (args.only or SETS) if n not in args.skip]
-    results = []
-    for name in names:
-        result = run_set(name, paths, limit=args.limit)
-        print(result.summary, file=sys.stderr, flush=True)
-        results.append(result)
+    results = {}
+    with concurrent.futures.ProcessPoolExecutor(max(1, args.jobs)) as pool:
+        started = [pool.submit(run_set, name, paths, limit=args.limit)
+                   for name in sorted(names, key=lambda n: SLOW_FIRST.index(n) if n in SLOW_FIRST else len(SETS))]
+        for future in concurrent.futures.as_completed(started):
+            result = future.result()
+            print(result.summary, file=sys.stderr, flush=True)
+            results[result.name] = result
+    results = [results[name] for name in names]
     print(table(results))
     print()
     for result in results:
