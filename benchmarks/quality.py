@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from benchmarks import data, metrics
 from benchmarks.data import ClaimPair, DevClaim, DevQuestion, QADoc, QAQuestion
@@ -47,6 +47,8 @@ class Answerer(Protocol):
 
 
 EngineFactory = Callable[[list[Article]], Answerer]
+Item = TypeVar("Item", DevQuestion, DevClaim)
+Result = TypeVar("Result")
 Scores = dict[str, float | int]
 
 
@@ -96,14 +98,15 @@ def check_dev_claims(items: Sequence[DevClaim], engine_factory: EngineFactory,
     return _per_article(items, engine_factory, articles, together, lambda engine, item: verdict_of(engine, item.claim))
 
 
-def _per_article(items, engine_factory, articles, together, run):
+def _per_article(items: Sequence[Item], engine_factory: EngineFactory, articles: Mapping[str, Article] | None,
+                 together: bool, run: Callable[[Answerer, Item], Result]) -> list[Result]:
     if articles is None:
         engine = engine_factory(load_bundled())
         return [run(engine, item) for item in items]
     if together:
         engine = engine_factory(list(articles.values()))
         return [run(engine, item) for item in items]
-    results = [None] * len(items)
+    results: list = [None] * len(items)
     for doc_id, numbers in _by_article(items).items():
         engine = engine_factory([articles[doc_id]])
         for n in numbers:
