@@ -1,6 +1,6 @@
 """Claim verdicts on public fact-checking data: each claim against its own evidence document.
 
-    python benchmarks/claims_bench.py [PATH ...] [--limit N] [--show N]
+    python -m benchmarks.claims_bench [PATH ...] [--limit N] [--show N]
 
 PATH defaults to ../shared/benchmarks/climate_fever_claims.jsonl.gz; SciFact
 (scifact_claims.jsonl.gz) has the same schema. Labels map SUPPORTS -> supported, REFUTES ->
@@ -9,26 +9,24 @@ Prints accuracy, the confusion table and the wrong verdicts (supported for a ref
 contradicted for a supported one, or either for a claim the evidence does not settle), and
 beside them the figures of always answering "unverified". These sets need real inference
 (paraphrase, world knowledge), so factbot's rules mostly abstain: the figures are a
-reference, not a target.
+reference, not a target. `benchmarks/quality.py` reports the same accuracy with per-class
+precision and recall (sets `scifact`, `climate-fever`).
 """
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
+import itertools
 import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.data import BENCHMARKS, load_claim_pairs
+from benchmarks.metrics import EXPECTED_VERDICTS
 from retrieval import ArticleError, Engine, Verdict
 from retrieval.corpus import article_from_text
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "climate_fever_claims.jsonl.gz"
-EXPECTED = {
-    "SUPPORTS": {Verdict.SUPPORTED},
-    "REFUTES": {Verdict.CONTRADICTED},
-    "NOT_ENOUGH_INFO": {Verdict.UNVERIFIED, Verdict.NOT_IN_ARTICLE},
-}
+DEFAULT = BENCHMARKS / "climate_fever_claims.jsonl.gz"
+EXPECTED = {label: {Verdict(v) for v in verdicts} for label, verdicts in EXPECTED_VERDICTS.items()}
 DECISIVE = {Verdict.SUPPORTED, Verdict.CONTRADICTED}
 
 
@@ -36,19 +34,15 @@ def score(path: str, limit: int, show: int) -> None:
     confusion: Counter[tuple[str, str]] = Counter()
     wrong_examples = []
     started = time.perf_counter()
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            if limit and number >= limit:
-                break
-            item = json.loads(line)
-            try:
-                article = article_from_text(str(item["doc_id"]), item["text"], title=item.get("title"))
-            except ArticleError:
-                continue
-            check = Engine.from_articles([article]).check(item["claim"], 3)
-            confusion[item["label"], check.verdict.value] += 1
-            if check.verdict in DECISIVE and check.verdict not in EXPECTED[item["label"]]:
-                wrong_examples.append((item["label"], check.verdict.value, item["claim"], check.explanation))
+    for item in itertools.islice(load_claim_pairs(path), limit or None):
+        try:
+            article = article_from_text(item.doc_id, item.text, title=item.title)
+        except ArticleError:
+            continue
+        check = Engine.from_articles([article]).check(item.claim, 3)
+        confusion[item.label, check.verdict.value] += 1
+        if check.verdict in DECISIVE and check.verdict not in EXPECTED[item.label]:
+            wrong_examples.append((item.label, check.verdict.value, item.claim, check.explanation))
     elapsed = time.perf_counter() - started
     total = sum(confusion.values())
     right = sum(n for (label, verdict), n in confusion.items() if Verdict(verdict) in EXPECTED[label])

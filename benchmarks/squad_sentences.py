@@ -1,6 +1,6 @@
 """Sentence retrieval on SQuAD v1.1 dev: each of the 48 articles is its own corpus.
 
-    python benchmarks/squad_sentences.py [PATH] [--baseline]
+    python -m benchmarks.squad_sentences [PATH] [--baseline]
 
 PATH defaults to ../shared/benchmarks/squad_v1.1_dev.jsonl.gz. A question is a hit at rank r
 when one of the top r citations covers an answer's start offset and contains its text (the
@@ -10,29 +10,19 @@ rule of the benchmarks' README). Prints R@1/R@3/R@5 for factbot's `Engine.ask`, 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from benchmarks.data import BENCHMARKS, load_qa_docs
+from benchmarks.metrics import span_rank_of_hit
 from retrieval import Engine
 from retrieval.corpus import article_from_text
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "squad_v1.1_dev.jsonl.gz"
+DEFAULT = BENCHMARKS / "squad_v1.1_dev.jsonl.gz"
 RANKS = (1, 3, 5)
-
-
-def hit_rank(spans: list[tuple[int, int]], text: str, answers: list[dict]) -> int | None:
-    for rank, (start, end) in enumerate(spans, 1):
-        for answer in answers:
-            a_start = answer["char_start"]
-            if start <= a_start < end and answer["text"] in text[start:end]:
-                return rank
-    return None
 
 
 def main() -> int:
@@ -46,28 +36,27 @@ def main() -> int:
         systems["BM25Okapi (same tokens)"] = []
     started = time.perf_counter()
     asked = 0
-    with gzip.open(args.path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            if args.limit and number >= args.limit:
-                break
-            doc = json.loads(line)
-            article = article_from_text(doc["doc_id"], doc["text"], title=doc["title"])
-            engine = Engine.from_articles([article])
-            text = article.text
-            baseline = None
-            if args.baseline:
-                sentences = engine.corpus.sentences
-                baseline = BM25Okapi([engine.tokenizer.tokens(s.text) or ["\u2205"] for s in sentences])
-            for q in doc["questions"]:
-                asked += 1
-                answer = engine.ask(q["q"], k=max(RANKS))
-                spans = [(c.start, c.end) for c in answer.citations]
-                systems["factbot"].append(hit_rank(spans, text, q["answers"]))
-                if baseline is not None:
-                    scores = baseline.get_scores(engine.tokenizer.tokens(q["q"]))
-                    order = np.lexsort((np.arange(len(scores)), -scores))[:max(RANKS)]
-                    spans = [(sentences[i].start, sentences[i].end) for i in order]
-                    systems["BM25Okapi (same tokens)"].append(hit_rank(spans, text, q["answers"]))
+    for number, doc in enumerate(load_qa_docs(args.path)):
+        if args.limit and number >= args.limit:
+            break
+        article = article_from_text(doc.doc_id, doc.text, title=doc.title)
+        engine = Engine.from_articles([article])
+        text = article.text
+        baseline = None
+        if args.baseline:
+            sentences = engine.corpus.sentences
+            baseline = BM25Okapi([engine.tokenizer.tokens(s.text) or ["\u2205"] for s in sentences])
+        for q in doc.questions:
+            asked += 1
+            answers = [(a.text, a.start) for a in q.answers]
+            answer = engine.ask(q.q, k=max(RANKS))
+            spans = [(c.start, c.end) for c in answer.citations]
+            systems["factbot"].append(span_rank_of_hit(spans, text, answers))
+            if baseline is not None:
+                scores = baseline.get_scores(engine.tokenizer.tokens(q.q))
+                order = np.lexsort((np.arange(len(scores)), -scores))[:max(RANKS)]
+                spans = [(sentences[i].start, sentences[i].end) for i in order]
+                systems["BM25Okapi (same tokens)"].append(span_rank_of_hit(spans, text, answers))
     elapsed = time.perf_counter() - started
     print(f"SQuAD v1.1 dev: {asked} questions, {elapsed:.1f} s")
     print(f"{'system':28} " + " ".join(f"R@{r:<5}" for r in RANKS))

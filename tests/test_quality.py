@@ -1,16 +1,17 @@
 """The development-set floors, through the public API, with the hit rule of shared/eval/score.py.
 
 A citation hits when it contains one of the question's gold passages, both folded for case,
-curly quotes, dashes and white space. The questions live beside the project, not in it.
+curly quotes, dashes and white space (`benchmarks.metrics.rank_of_hit`). The questions live
+beside the project, not in it.
 """
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
+from benchmarks import metrics
 from retrieval import DEFAULT_K, Answer
 
 EVAL = Path(__file__).parents[2] / "shared" / "eval"
@@ -19,20 +20,8 @@ QUESTIONS = EVAL / "questions.jsonl"
 pytestmark = pytest.mark.skipif(
     not QUESTIONS.is_file(), reason=f"development questions not found at {QUESTIONS} (../shared is absent)")
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2014": "-", "\u2013": "-", "\u00a0": " "})
-
-
-def norm(text: str | None) -> str:
-    return re.sub(r"\s+", " ", (text or "").translate(_FOLD)).strip().lower()
-
-
 def rank_of_hit(answer: Answer, gold: list[str]) -> int | None:
-    golds = [norm(g) for g in gold]
-    for rank, citation in enumerate(answer.citations, 1):
-        if any(g in norm(citation.sentence) for g in golds):
-            return rank
-    return None
+    return metrics.rank_of_hit([c.sentence for c in answer.citations], gold)
 
 
 @pytest.fixture(scope="module")
