@@ -20,7 +20,7 @@ from retrieval import MAX_QUESTION_CHARS
 QUESTION = "Who is the Polish foreign minister?"
 CLAIM = "Russia has sent troops to Belarus."
 COMMANDS = [
-    pytest.param("ask", "question", QUESTION, {"found", "answer", "attribution", "citations"}, id="ask"),
+    pytest.param("ask", "question", QUESTION, {"found", "answer", "attribution", "confidence", "citations"}, id="ask"),
     pytest.param("check", "claim", CLAIM, {"verdict", "evidence", "explanation"}, id="check"),
 ]
 
