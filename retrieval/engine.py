@@ -4,17 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answer as answering
-from . import claims as claim_checking
 from . import store
 from .build import build_corpus_and_index, trained_splitter
+from .claims import ClaimChecker, explain
 from .corpus import Corpus, load_articles, load_bundled
 from .errors import QuestionError, UnknownRefError
+from .evidence import Evidence
 from .index import BM25Params, SentenceIndex
+from .lexicon import SHIPPED
 from .models import Answer, Article, Citation, ClaimCheck, Context, Hit, Sentence, SourceInfo
 from .question import MAX_QUESTION_CHARS, analyse
 from .ranking import Ranker
 from .sentences import SentenceSplitter
+from .spans import SpanExtractor
 from .text import Tokenizer
 
 DEFAULT_K = 3
@@ -35,7 +37,10 @@ class Engine:
         self.corpus = corpus
         self.index = index
         self.tokenizer = tokenizer
-        self._ranker = Ranker(corpus, index, tokenizer)
+        self.evidence = Evidence(corpus, index, tokenizer)
+        self._spans = SpanExtractor(corpus, tokenizer)
+        self._ranker = Ranker(corpus, self.evidence, self._spans)
+        self._claims = ClaimChecker(corpus, self.evidence, tokenizer, SHIPPED)
 
     @classmethod
     def from_articles(cls, articles: list[Article], config: EngineConfig = EngineConfig()) -> "Engine":
@@ -69,8 +74,7 @@ class Engine:
         citations = tuple(self._cite(hit) for hit in ranking.hits)
         if not ranking.found:
             return Answer(question, False, None, citations)
-        span = answering.extract(parsed, [self.corpus.sentences[h.position] for h in ranking.hits],
-                                 self.corpus)
+        span = self._spans.extract(parsed, [h.position for h in ranking.hits])
         return Answer(question, True, span.text if span else None, citations,
                       span.attribution if span else None)
 
@@ -80,18 +84,27 @@ class Engine:
     def check(self, claim: str, k: int = DEFAULT_K) -> ClaimCheck:
         """A verdict on a claim with the evidence sentences it rests on."""
         claim = _checked(claim, "claim")
-        return claim_checking.check(claim, self, _clamp(k))
+        finding = self._claims.check(claim, _clamp(k))
+        evidence = tuple(self.cite(self.corpus.sentences[e.position], e.relevance) for e in finding.evidence)
+        return ClaimCheck(claim, finding.verdict, evidence, explain(finding.reason))
 
     def context(self, ref: str, width: int = 2) -> Context:
         """The sentence at `ref` ("4.2", or "DOC:4.2" when several articles are loaded)
         with up to `width` neighbours each side in the same article."""
         sentence = self.sentence_at(ref)
-        siblings = [s for s in self.corpus.sentences[max(0, sentence.position - width):
-                                                     sentence.position + width + 1]
-                    if s.doc == sentence.doc]
-        before = tuple(self.cite(s) for s in siblings if s.position < sentence.position)
-        after = tuple(self.cite(s) for s in siblings if s.position > sentence.position)
+        before = tuple(self.cite(self.corpus.sentences[p]) for p in reversed(self._around(sentence, -1, width)))
+        after = tuple(self.cite(self.corpus.sentences[p]) for p in self._around(sentence, 1, width))
         return Context(self.corpus.article(sentence.doc).title, self.cite(sentence), before, after)
+
+    def _around(self, sentence: Sentence, step: int, width: int) -> list[int]:
+        """Up to `width` positions from `sentence` in direction `step`, nearest first, in its article."""
+        found, position = [], sentence.position
+        while len(found) < width:
+            position = self.corpus.neighbour(position, step)
+            if position is None:
+                break
+            found.append(position)
+        return found
 
     def sentence_at(self, ref: str) -> Sentence:
         ref = ref.strip().strip("[]")
@@ -111,6 +124,7 @@ class Engine:
                 for a, count in zip(self.corpus.articles, self.corpus.sentence_counts())]
 
     def cite(self, sentence: Sentence, score: float = 0.0) -> Citation:
+        """The citation of `sentence`; `score` is its relevance (see `Citation.score`)."""
         article = self.corpus.article(sentence.doc)
         return Citation(sentence.doc, article.title, sentence.ref, sentence.text,
                         sentence.start, sentence.end, round(score, 6), article.url, article.date)
