@@ -7,7 +7,7 @@ Score of a candidate sentence s for question q, over the top `ASK_CANDIDATES` BM
   + BIGRAM    * best * share of q's adjacent term pairs that s holds adjacent
   + TYPE      * best * [s holds a thing of q's answer type and not only q's own words]
 where `best` is the top BM25 score, so the bonuses scale with the query. A term is held
-when the sentence has it or a term with the same first PREFIX letters ("ukrain" and
+when the sentence has it or a term with the same first `evidence.PREFIX` letters ("ukrain" and
 "ukrainian"). The weights were tuned on SQuAD v1.1 dev (benchmarks/squad_sentences.py:
 R@1/R@3 0.697/0.845 for BM25Okapi on the same tokens, 0.741/0.872 with them) and checked
 on the development questions.
