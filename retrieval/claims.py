@@ -174,6 +174,7 @@ class ClaimChecker:
         return [self.aliases.get(t, t) for t in self.tokenizer.tokens(text)]
 
     def held(self, position: int) -> set[str]:
+        """The terms of the sentence at `position`, a demonym as its place's."""
         return {self.aliases.get(t, t) for t in self.evidence.terms_of(position).terms}
 
     def known(self, term: str) -> bool:
@@ -182,6 +183,7 @@ class ClaimChecker:
             self.evidence.known(t) for t in self._alias_sources.get(term, ()))
 
     def ref(self, sentence: Sentence) -> str:
+        """How an explanation names the sentence: "4.1", or "DOC:4.1" over several articles."""
         return sentence.ref if len(self.corpus.articles) == 1 else sentence.sentence_id
 
     def check(self, claim: str, k: int) -> Finding:
