@@ -1,7 +1,7 @@
-"""Checking a claim against the articles: a verdict, the evidence and a one-line reason.
+"""Checking a claim against the articles: a verdict, the evidence and a structured reason.
 
 The claim's figures, dates, weekdays and years are its slots; the rest of its words are its
-content. Candidate evidence is the BM25 top `CANDIDATES` for all the claim's terms; a
+content. Candidate evidence is the BM25 top `CHECK_CANDIDATES` for all the claim's terms; a
 sentence's coverage is the idf-weighted share of the claim's content terms it holds (a
 country and its demonym count as one: "Ukraine", "Ukrainian"). The best-covering sentence
 decides, by rule:
@@ -22,22 +22,30 @@ decides, by rule:
 A sentence is "about" the claim when it covers `SUPPORT_SHARE` of the content words the
 articles use at all (a claim's own wording, "run" for "conduct", is not a missing fact).
 Figures are compared with their hedges (`numbers.compare_quantities`).
+
+`ClaimChecker.check` returns a `Finding`: the verdict, the evidence positions best first,
+each with its BM25 relevance and its coverage, and a `Reason` holding the kind of mismatch,
+the quoted words, the sentence's ref and its speaker as data. `explain` renders a reason as
+the one-line English explanation front ends show.
 """
 from __future__ import annotations
 
-import math
+import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .answer import attribution, name_chunks, places
+from .attribution import attribution
+from .corpus import Corpus
 from .errors import QuestionError
-from .models import ClaimCheck, Sentence, Verdict
+from .evidence import CHECK_CANDIDATES, Evidence, coverage
+from .lexicon import LOCATIVE_BEFORE_PLACE, Lexicon
+from .models import Sentence, Verdict
+from .names import name_chunks
 from .numbers import (CURRENCIES, Agreement, Quantity, compare_dates, compare_quantities,
                       date_phrases, find_quantities)
-from .text import load_data_lines, stem
+from .text import Tokenizer, stem
 
-CANDIDATES = 30
 ABOUT_SHARE = 0.5
 SUPPORT_SHARE = 0.75
 # Negations, and verbs that say an act did not happen ("refused to vote").
@@ -48,202 +56,258 @@ _SUBJECT_REACH_WORDS = 3
 _COUNTED_WORDS = 4
 MONEY, PERCENT = "<money>", "<percent>"
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_LOCATIVE = ("to", "in", "from", "into", "near", "at")
+
+
+class Mismatch(enum.Enum):
+    """The kind of reason a verdict rests on."""
+
+    UNKNOWN_NAMES = "unknown names"            # the articles never mention names of the claim
+    NO_EVIDENCE = "no evidence"                # no sentence shares a term with the claim
+    NOT_ABOUT = "not about"                    # the nearest sentence lacks words of the claim
+    FIGURE_DIFFERS = "figure differs"          # a figure counting the same thing differs
+    FIGURE_ABSENT = "figure absent"            # the sentence gives no such figure
+    FIGURE_ELSEWHERE = "figure elsewhere"      # a differing figure may count something else
+    FIGURE_UNSURE = "figure unsure"            # a figure neither confirms nor rules out
+    DATE_DIFFERS = "date differs"
+    DATE_ABSENT = "date absent"
+    OTHER_SUBJECT = "other subject"            # the sentence says it of someone else
+    NAMES_ABSENT = "names absent"              # the sentence lacks names of the claim
+    RELATED = "related"                        # about the claim, but lacks words of it
+    PLACE_DIFFERS = "place differs"
+    OPPOSITE = "opposite"                      # the sentence uses a word of opposite meaning
+    NEGATED_IN_CLAIM = "negated in claim"      # the claim negates what the sentence affirms
+    NEGATED_IN_ARTICLE = "negated in article"  # the sentence negates what the claim affirms
+    PARTLY = "partly"                          # states most of it, no figure to agree
+    FIGURES_AGREE = "figures agree"            # supported, with the figures and dates stated
+    STATED = "stated"                          # supported, the sentence states it
 
 
 @dataclass(frozen=True)
-class _Finding:
+class Reason:
+    """Why a verdict: its kind, the claim's words at issue, the article's words, the
+    evidence sentence's ref ("4.1", or "DOC:4.1" over several articles) and who says it."""
+
+    kind: Mismatch
+    claimed: tuple[str, ...] = ()
+    stated: tuple[str, ...] = ()
+    ref: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoredEvidence:
+    """An evidence sentence: its BM25 relevance to the claim and its coverage of the claim's content."""
+
+    position: int
+    relevance: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A verdict on a claim, its evidence best first, and the reason."""
+
+    verdict: Verdict
+    evidence: tuple[ScoredEvidence, ...]
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class _Judgement:
     """What one evidence sentence says about the claim."""
 
     verdict: Verdict
-    reason: str
+    reason: Reason
 
 
-@lru_cache(maxsize=1)
-def _opposites() -> dict[str, frozenset[str]]:
-    """Stem -> the stems of opposite meaning, from `data/opposites-en.txt`. Each word also
-    stands for its regular forms, whose stems can differ ("rebuff", "rebuffed" -> "rebuf")."""
-    table: dict[str, set[str]] = {}
-    for line in load_data_lines("opposites-en.txt"):
-        left, right = ({stem(form) for w in side.split(",") if w.strip() for form in _forms(w.strip().lower())}
-                       for side in line.split("|"))
-        for word in left:
-            table.setdefault(word, set()).update(right)
-        for word in right:
-            table.setdefault(word, set()).update(left)
-    return {word: frozenset(others) for word, others in table.items()}
+def explain(reason: Reason) -> str:
+    """The one-line English explanation of a reason."""
+    kind, claimed, stated = reason.kind, _listing(list(reason.claimed)), _listing(list(reason.stated))
+    ref = f"[{reason.ref}]"
+    source = f", according to {reason.speaker}" if reason.speaker else ""
+    if kind is Mismatch.UNKNOWN_NAMES:
+        return f"the article never mentions {claimed}"
+    if kind is Mismatch.NO_EVIDENCE:
+        return "no sentence of the article is about this"
+    if kind is Mismatch.NOT_ABOUT:
+        return f"no sentence of the article is about this; the nearest {ref} does not mention {claimed}"
+    if kind in (Mismatch.FIGURE_DIFFERS, Mismatch.DATE_DIFFERS, Mismatch.PLACE_DIFFERS, Mismatch.OPPOSITE):
+        return f"the article says {stated}, not {claimed} {ref}{source}"
+    if kind in (Mismatch.FIGURE_ABSENT, Mismatch.DATE_ABSENT):
+        return f"{ref} does not give {claimed}"
+    if kind is Mismatch.FIGURE_ELSEWHERE:
+        return f"{ref} says {stated}, not {claimed}, but may be about something else"
+    if kind is Mismatch.FIGURE_UNSURE:
+        return f"the article says {stated}, which neither confirms nor rules out {claimed} {ref}"
+    if kind is Mismatch.OTHER_SUBJECT:
+        return f"{ref} says this of {stated}, not of {claimed}"
+    if kind is Mismatch.NAMES_ABSENT:
+        return f"{ref} does not mention {claimed}"
+    if kind is Mismatch.RELATED:
+        return f"related, but {ref} does not mention {claimed}"
+    if kind is Mismatch.NEGATED_IN_CLAIM:
+        return f"the claim says \u201c{claimed}\u201d; the article does not {ref}{source}"
+    if kind is Mismatch.NEGATED_IN_ARTICLE:
+        return f"the article says \u201c{stated}\u201d {ref}{source}"
+    if kind is Mismatch.PARTLY:
+        return f"{ref} says most of it, but not {claimed}"
+    if kind is Mismatch.FIGURES_AGREE:
+        return f"the article says {stated} {ref}{source}"
+    return f"the article states it {ref}{source}"
 
 
-def _forms(word: str) -> tuple[str, ...]:
-    return word, word + "s", word + "ed", word + "ing"
+class ClaimChecker:
+    """Checks claims against one corpus through its evidence stage (see the module doc)."""
 
-
-class _Checker:
-    def __init__(self, engine):
-        self.engine = engine
-        self.tokenizer = engine.tokenizer
-        self.index = engine.index
-        self.aliases = _place_aliases(self.tokenizer)
+    def __init__(self, corpus: Corpus, evidence: Evidence, tokenizer: Tokenizer, lexicon: Lexicon):
+        self.corpus = corpus
+        self.evidence = evidence
+        self.tokenizer = tokenizer
+        self.lexicon = lexicon
+        self.aliases = lexicon.place_aliases(tokenizer)
+        self._alias_sources: dict[str, list[str]] = {}
+        for name, place in self.aliases.items():
+            self._alias_sources.setdefault(place, []).append(name)
 
     def terms(self, text: str) -> list[str]:
+        """The text's terms, a demonym as its place's ("ukrainian" -> "ukrain")."""
         return [self.aliases.get(t, t) for t in self.tokenizer.tokens(text)]
 
-    def weight(self, term: str) -> float:
-        n_docs = len(self.index)
-        term_id = self.index.vocabulary.get(term)
-        count = 0 if term_id is None else int(self.index.offsets[term_id + 1] - self.index.offsets[term_id])
-        idf = math.log(n_docs - max(count, 1) + 0.5) - math.log(max(count, 1) + 0.5)
-        return max(idf, 0.0) + 1.0
+    def held(self, position: int) -> set[str]:
+        """The terms of the sentence at `position`, a demonym as its place's."""
+        return {self.aliases.get(t, t) for t in self.evidence.terms_of(position).terms}
 
     def known(self, term: str) -> bool:
         """Whether the articles use the term (a place also by its demonym)."""
-        return term in self.index.vocabulary or any(
-            t in self.index.vocabulary for t in _alias_sources(self.aliases).get(term, ()))
+        return self.evidence.known(term) or any(
+            self.evidence.known(t) for t in self._alias_sources.get(term, ()))
+
+    def ref(self, sentence: Sentence) -> str:
+        """How an explanation names the sentence: "4.1", or "DOC:4.1" over several articles."""
+        return sentence.ref if len(self.corpus.articles) == 1 else sentence.sentence_id
+
+    def check(self, claim: str, k: int) -> Finding:
+        """A verdict on `claim` with up to `k` evidence sentences."""
+        slots = _slot_spans(claim)
+        content = self.terms(_blank(claim, slots))
+        all_terms = self.tokenizer.tokens(claim)
+        if not all_terms:
+            raise QuestionError("the claim has no searchable words; state something about the article")
+        sentences = self.corpus.sentences
+
+        unknown = [name for name in _claim_names(claim) if not any(self.known(t) for t in self.terms(name))]
+        if unknown:
+            return Finding(Verdict.NOT_IN_ARTICLE, (), Reason(Mismatch.UNKNOWN_NAMES, tuple(unknown)))
+
+        hits = self.evidence.candidates(all_terms, CHECK_CANDIDATES)
+        if not hits:
+            return Finding(Verdict.NOT_IN_ARTICLE, (), Reason(Mismatch.NO_EVIDENCE))
+        weights = self.evidence.weights(content)
+        slot_weights = self.evidence.weights(self.terms(claim))
+        scored = []
+        for hit in hits:
+            held = self.held(hit.position)
+            scored.append((ScoredEvidence(hit.position, hit.score, coverage(weights, held)),
+                           coverage(slot_weights, held)))
+        # Best first: the most content, then the most content and figures, then BM25.
+        scored.sort(key=lambda c: (-c[0].coverage, -c[1], -c[0].relevance, c[0].position))
+        ranked = [c for c, _ in scored]
+        best = sentences[ranked[0].position]
+
+        def evidence(first: int) -> tuple[ScoredEvidence, ...]:
+            order = [c for c in ranked if c.position == first] + [c for c in ranked if c.position != first]
+            return tuple(order[:k])
+
+        if ranked[0].coverage < ABOUT_SHARE:
+            missing = _missing_words(claim, slots, self, self.held(best.position))
+            return Finding(Verdict.NOT_IN_ARTICLE, evidence(best.position),
+                           Reason(Mismatch.NOT_ABOUT, tuple(missing), ref=self.ref(best)))
+
+        judgement = self._judge(claim, best, weights)
+        if judgement.verdict is Verdict.UNVERIFIED:
+            for other in ranked[1:]:
+                if other.coverage < SUPPORT_SHARE:
+                    break
+                second = self._judge(claim, sentences[other.position], weights)
+                if second.verdict is Verdict.SUPPORTED:
+                    return Finding(second.verdict, evidence(other.position), second.reason)
+        return Finding(judgement.verdict, evidence(best.position), judgement.reason)
+
+    def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float]) -> _Judgement:
+        """What one sentence says of the claim. It states the claim when it covers
+        `SUPPORT_SHARE` of the claim's content, and is about it when it covers that share of the
+        content words the articles use at all. Figures are matched by what they count and a
+        date by the word before it ("until 2035", "on Monday"), so a difference there
+        contradicts a sentence about the claim; other differences (a date in another role, a
+        place, a negation, an opposite word) contradict only a sentence that states it."""
+        text = sentence.text
+        held = self.held(sentence.position)
+        opposite = _opposite_words(claim, text, self.lexicon)
+        place = _place_mismatch(claim, text, self.lexicon)
+        # A word the sentence replaces by its opposite, or a place by another, is not missing.
+        replaced = set(self.terms(opposite[0])) if opposite else set()
+        replaced |= set(self.terms(_listing(place[0]))) if place else set()
+        states_it = coverage(weights, held | replaced) >= SUPPORT_SHARE
+        # Words the articles never use are the claim's own wording, not facts a sentence lacks.
+        about_it = coverage({t: w for t, w in weights.items() if self.known(t)}, held | replaced) >= SUPPORT_SHARE
+        ref = self.ref(sentence)
+        names = [(m.start(), m.end()) for n in _claim_names(claim) for m in re.finditer(re.escape(n), text)]
+        speaker = attribution(sentence, self.corpus,
+                              (min(s for s, _ in names), max(e for _, e in names)) if names else None)
+
+        def reason(kind: Mismatch, claimed: Iterable[str] = (), stated: Iterable[str] = (),
+                   attributed: bool = False) -> Reason:
+            return Reason(kind, tuple(claimed), tuple(stated), ref, speaker if attributed else None)
+
+        agreed: list[str] = []
+        for claimed, stated, agreement in _quantity_pairs(claim, text, self):
+            if agreement is Agreement.DIFFER and about_it:
+                return _Judgement(Verdict.CONTRADICTED, reason(
+                    Mismatch.FIGURE_DIFFERS, [_quote(claim, claimed)], [_quote(text, stated)], True))
+            if agreement is not Agreement.AGREE:
+                return _Judgement(Verdict.UNVERIFIED, _unsure(claim, claimed, text, stated, agreement, reason))
+            agreed.append(_quote(text, stated))
+
+        for claimed, stated, agreement, same_role in _date_pairs(claim, text):
+            if agreement is Agreement.DIFFER and (same_role and about_it or states_it):
+                return _Judgement(Verdict.CONTRADICTED, reason(
+                    Mismatch.DATE_DIFFERS, [claim[claimed.start:claimed.end]],
+                    [text[stated.start:stated.end]], True))
+            if agreement is not Agreement.AGREE:
+                return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.DATE_ABSENT,
+                                                             [claim[claimed.start:claimed.end]]))
+            agreed.append(text[stated.start:stated.end])
+
+        subject = _subject_mismatch(claim, text, self)
+        if subject:
+            return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.OTHER_SUBJECT, [subject[0]], [subject[1]]))
+        missing_names = [n for n in _claim_names(claim) if not set(self.terms(n)) & (held | replaced)]
+        if missing_names:
+            return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.NAMES_ABSENT, missing_names))
+        if not states_it:
+            missing = _missing_words(claim, _slot_spans(claim), self, held)
+            return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.RELATED, missing))
+
+        if place:
+            return _Judgement(Verdict.CONTRADICTED, reason(Mismatch.PLACE_DIFFERS, place[0], [place[1]], True))
+        if opposite:
+            return _Judgement(Verdict.CONTRADICTED,
+                              reason(Mismatch.OPPOSITE, [opposite[0]], [opposite[1]], True))
+        negation = _negation_mismatch(claim, text, list(weights), self)
+        if negation:
+            kind, words = negation
+            return _Judgement(Verdict.CONTRADICTED, reason(
+                kind, [words] if kind is Mismatch.NEGATED_IN_CLAIM else [],
+                [words] if kind is Mismatch.NEGATED_IN_ARTICLE else [], True))
+        if not agreed and coverage(weights, held) < 1:
+            missing = _missing_words(claim, _slot_spans(claim), self, held)
+            return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.PARTLY, missing))
+        if agreed:
+            return _Judgement(Verdict.SUPPORTED, reason(Mismatch.FIGURES_AGREE, stated=agreed, attributed=True))
+        return _Judgement(Verdict.SUPPORTED, reason(Mismatch.STATED, attributed=True))
 
 
-@lru_cache(maxsize=4)
-def _place_aliases(tokenizer) -> dict[str, str]:
-    """One-word demonyms and other names -> their place's term ("ukrainian" -> "ukrain")."""
-    aliases = {}
-    for name, place in places().items():
-        name_terms, place_terms = tokenizer.tokens(name), tokenizer.tokens(place)
-        if len(name_terms) == 1 and len(place_terms) == 1 and name_terms != place_terms:
-            aliases[name_terms[0]] = place_terms[0]
-    return aliases
-
-
-def _alias_sources(aliases: dict[str, str]) -> dict[str, list[str]]:
-    sources: dict[str, list[str]] = {}
-    for name, place in aliases.items():
-        sources.setdefault(place, []).append(name)
-    return sources
-
-
-def check(claim: str, engine, k: int) -> ClaimCheck:
-    """A verdict on `claim` against `engine`'s corpus with up to `k` evidence sentences."""
-    checker = _Checker(engine)
-    slots = _slot_spans(claim)
-    content = checker.terms(_blank(claim, slots))
-    all_terms = engine.tokenizer.tokens(claim)
-    if not all_terms:
-        raise QuestionError("the claim has no searchable words; state something about the article")
-    sentences = engine.corpus.sentences
-
-    unknown = [name for name in _claim_names(claim) if not any(checker.known(t) for t in checker.terms(name))]
-    if unknown:
-        return ClaimCheck(claim, Verdict.NOT_IN_ARTICLE, (),
-                          f"the article never mentions {_listing(unknown)}")
-
-    hits = engine.index.search(all_terms, CANDIDATES)
-    if not hits:
-        return ClaimCheck(claim, Verdict.NOT_IN_ARTICLE, (), "no sentence of the article is about this")
-    weights = {t: checker.weight(t) for t in content}
-    slot_weights = {t: checker.weight(t) for t in checker.terms(claim)}
-    scored = []
-    for hit in hits:
-        held = set(checker.terms(sentences[hit.position].text))
-        scored.append((_coverage(weights, held), _coverage(slot_weights, held), hit.score, hit.position))
-    # Best first: the most content, then the most content and figures, then BM25.
-    scored.sort(key=lambda c: (-c[0], -c[1], -c[2], c[3]))
-    scored = [(coverage, score, position) for coverage, _, score, position in scored]
-    best_coverage, _, best_position = scored[0]
-    best = sentences[best_position]
-
-    def evidence(first: Sentence) -> tuple:
-        order = [first.position] + [p for _, _, p in scored if p != first.position]
-        return tuple(engine.cite(sentences[p], round(c, 6)) for p, c in
-                     ((p, next(c for c, _, q in scored if q == p)) for p in order[:k]))
-
-    if best_coverage < ABOUT_SHARE:
-        missing = _missing_words(claim, slots, checker, set(checker.terms(best.text)))
-        return ClaimCheck(claim, Verdict.NOT_IN_ARTICLE, evidence(best),
-                          f"no sentence of the article is about this; the nearest [{_ref(best, engine)}] "
-                          f"does not mention {_listing(missing)}")
-
-    finding = _judge(claim, best, weights, checker, engine)
-    if finding.verdict is Verdict.UNVERIFIED:
-        for coverage, _, position in scored[1:]:
-            if coverage < SUPPORT_SHARE:
-                break
-            other = _judge(claim, sentences[position], weights, checker, engine)
-            if other.verdict is Verdict.SUPPORTED:
-                return ClaimCheck(claim, other.verdict, evidence(sentences[position]), other.reason)
-    return ClaimCheck(claim, finding.verdict, evidence(best), finding.reason)
-
-
-def _judge(claim: str, sentence: Sentence, weights: dict[str, float], checker: _Checker,
-           engine) -> _Finding:
-    """What one sentence says of the claim. It states the claim when it covers
-    `SUPPORT_SHARE` of the claim's content, and is about it when it covers that share of the
-    content words the articles use at all. Figures are matched by what they count and a
-    date by the word before it ("until 2035", "on Monday"), so a difference there
-    contradicts a sentence about the claim; other differences (a date in another role, a
-    place, a negation, an opposite word) contradict only a sentence that states it."""
-    text = sentence.text
-    held = set(checker.terms(text))
-    opposite = _opposite_words(claim, text)
-    place = _place_mismatch(claim, text)
-    # A word the sentence replaces by its opposite, or a place by another, is not missing.
-    replaced = set(checker.terms(opposite[0])) if opposite else set()
-    replaced |= set(checker.terms(place[0])) if place else set()
-    states_it = _coverage(weights, held | replaced) >= SUPPORT_SHARE
-    # Words the articles never use are the claim's own wording, not facts a sentence lacks.
-    about_it = _coverage({t: w for t, w in weights.items() if checker.known(t)}, held | replaced) >= SUPPORT_SHARE
-    ref = f"[{_ref(sentence, engine)}]"
-    names = [(m.start(), m.end()) for n in _claim_names(claim) for m in re.finditer(re.escape(n), text)]
-    speaker = attribution(sentence, engine.corpus,
-                          (min(s for s, _ in names), max(e for _, e in names)) if names else None)
-    source = f", according to {speaker}" if speaker else ""
-    agreed: list[str] = []
-
-    for claimed, stated, agreement in _quantity_pairs(claim, text, checker):
-        if agreement is Agreement.DIFFER and about_it:
-            return _Finding(Verdict.CONTRADICTED, f"the article says {_quote(text, stated)}, not "
-                                                  f"{_quote(claim, claimed)} {ref}{source}")
-        if agreement is not Agreement.AGREE:
-            return _Finding(Verdict.UNVERIFIED, _unsure(claim, claimed, text, stated, agreement, ref))
-        agreed.append(_quote(text, stated))
-
-    for claimed, stated, agreement, same_role in _date_pairs(claim, text):
-        if agreement is Agreement.DIFFER and (same_role and about_it or states_it):
-            return _Finding(Verdict.CONTRADICTED, f"the article says {text[stated.start:stated.end]}, "
-                                                  f"not {claim[claimed.start:claimed.end]} {ref}{source}")
-        if agreement is not Agreement.AGREE:
-            return _Finding(Verdict.UNVERIFIED, f"{ref} does not give {claim[claimed.start:claimed.end]}")
-        agreed.append(text[stated.start:stated.end])
-
-    subject = _subject_mismatch(claim, text, checker)
-    if subject:
-        return _Finding(Verdict.UNVERIFIED, f"{ref} says this of {subject[1]}, not of {subject[0]}")
-    missing_names = [n for n in _claim_names(claim) if not set(checker.terms(n)) & (held | replaced)]
-    if missing_names:
-        return _Finding(Verdict.UNVERIFIED, f"{ref} does not mention {_listing(missing_names)}")
-    if not states_it:
-        missing = _missing_words(claim, _slot_spans(claim), checker, held)
-        return _Finding(Verdict.UNVERIFIED, f"related, but {ref} does not mention {_listing(missing)}")
-
-    if place:
-        return _Finding(Verdict.CONTRADICTED, f"the article says {place[1]}, not {place[0]} {ref}{source}")
-    if opposite:
-        return _Finding(Verdict.CONTRADICTED,
-                        f"the article says {opposite[1]}, not {opposite[0]} {ref}{source}")
-    negation = _negation_mismatch(claim, text, list(weights), checker)
-    if negation:
-        return _Finding(Verdict.CONTRADICTED, f"{negation} {ref}{source}")
-    if not agreed and _coverage(weights, held) < 1:
-        missing = _missing_words(claim, _slot_spans(claim), checker, held)
-        return _Finding(Verdict.UNVERIFIED, f"{ref} says most of it, but not {_listing(missing)}")
-    says = f"the article says {_listing(agreed)} {ref}" if agreed else f"the article states it {ref}"
-    return _Finding(Verdict.SUPPORTED, says + source)
-
-
-def _coverage(weights: dict[str, float], held: set[str]) -> float:
-    """The idf-weighted share of the claim's content terms that `held` holds."""
-    mass = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in held) / mass if mass else 1.0
-
-
-def _quantity_pairs(claim: str, text: str, checker: _Checker):
+def _quantity_pairs(claim: str, text: str, checker: ClaimChecker):
     """Each claimed figure with the stated figure that counts the same thing ("30,000
     troops", "3,000 additional U.S. troops"), and how they compare; None when none does."""
     stated_all = [(q, _counted(text, q, checker)) for q in find_quantities(text)]
@@ -266,7 +330,7 @@ def _quantity_pairs(claim: str, text: str, checker: _Checker):
         yield claimed, stated, agreement
 
 
-def _counted(text: str, quantity: Quantity, checker: _Checker) -> list[str]:
+def _counted(text: str, quantity: Quantity, checker: ClaimChecker) -> list[str]:
     """What a figure counts: money or a percentage, then the terms of the few words after
     it, up to punctuation."""
     window = re.match(r"(?:\s*[^\W_][\w'.\u2019\-]*){0,%d}" % _COUNTED_WORDS, text[quantity.end:])
@@ -301,21 +365,22 @@ def _date_role(text: str, phrase) -> str:
     return before.group(1).lower() if before else ""
 
 
-def _place_mismatch(claim: str, text: str) -> tuple[str, str] | None:
+def _place_mismatch(claim: str, text: str, lexicon: Lexicon) -> tuple[list[str], str] | None:
     """A known place the claim puts after "to/in/from..." where the sentence puts other known
     places after the same word: (claimed places, stated places)."""
-    claimed = _places_after(claim)
-    stated = _places_after(text)
-    held = {places()[n.lower()] for names in stated.values() for n, _ in names if n.lower() in places()} \
-        | {places()[w.lower()] for w in _WORD.findall(text) if w.lower() in places()}
+    places = lexicon.places
+    claimed = _places_after(claim, places)
+    stated = _places_after(text, places)
+    held = {places[n.lower()] for names in stated.values() for n, _ in names if n.lower() in places} \
+        | {places[w.lower()] for w in _WORD.findall(text) if w.lower() in places}
     for preposition, names in claimed.items():
-        absent = [n for n, _ in names if places().get(n.lower()) not in held]
+        absent = [n for n, _ in names if places.get(n.lower()) not in held]
         if absent and stated.get(preposition):
-            return _listing(absent), stated[preposition][0][1]
+            return absent, stated[preposition][0][1]
     return None
 
 
-def _places_after(text: str) -> dict[str, list[tuple[str, str]]]:
+def _places_after(text: str, places: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Known places after each locative preposition: {"to": [("Poland", "Poland, Romania...")]}."""
     found: dict[str, list[tuple[str, str]]] = {}
     chunks = name_chunks(text)
@@ -327,17 +392,17 @@ def _places_after(text: str) -> dict[str, list[tuple[str, str]]]:
             j += 1
         before = re.search(r"(\w+)\s+$", text[:chunks[i][0]])
         names = [text[s:e] for s, e in chunks[i:j + 1]]
-        if before and before.group(1).lower() in _LOCATIVE and all(
-                places().get(n.lower()) == n for n in names):
+        if before and before.group(1).lower() in LOCATIVE_BEFORE_PLACE and all(
+                places.get(n.lower()) == n for n in names):
             listing = text[chunks[i][0]:chunks[j][1]]
             found.setdefault(before.group(1).lower(), []).extend((n, listing) for n in names)
         i = j + 1
     return found
 
 
-def _opposite_words(claim: str, text: str) -> tuple[str, str] | None:
+def _opposite_words(claim: str, text: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """A claim word absent from the sentence whose opposite the sentence uses."""
-    table = _opposites()
+    table = lexicon.opposites
     stated = {stem(w.lower()): w for w in _WORD.findall(text)}
     for word in _WORD.findall(claim):
         own = stem(word.lower())
@@ -349,7 +414,7 @@ def _opposite_words(claim: str, text: str) -> tuple[str, str] | None:
     return None
 
 
-def _negated_terms(text: str, checker: _Checker) -> tuple[dict[str, str], set[str]]:
+def _negated_terms(text: str, checker: ClaimChecker) -> tuple[dict[str, str], set[str]]:
     """Terms said under a negation (the first content word within a few words after "not",
     "never", "refused to" ...), each with the words that negate it, and the terms said
     outside any negation."""
@@ -365,19 +430,20 @@ def _negated_terms(text: str, checker: _Checker) -> tuple[dict[str, str], set[st
     return negated, outside
 
 
-def _negation_mismatch(claim: str, text: str, content: list[str], checker: _Checker) -> str | None:
-    """What the sentence says when it negates what the claim affirms, or the reverse."""
+def _negation_mismatch(claim: str, text: str, content: list[str],
+                       checker: ClaimChecker) -> tuple[Mismatch, str] | None:
+    """The negating words when the sentence negates what the claim affirms, or the reverse."""
     claim_negated, claim_plain = _negated_terms(claim, checker)
     text_negated, text_plain = _negated_terms(text, checker)
     for term in content:
         if term in claim_negated and term not in claim_plain and term in text_plain and term not in text_negated:
-            return f"the claim says \u201c{claim_negated[term]}\u201d; the article does not"
+            return Mismatch.NEGATED_IN_CLAIM, claim_negated[term]
         if term in claim_plain and term in text_negated and term not in text_plain:
-            return f"the article says \u201c{text_negated[term]}\u201d"
+            return Mismatch.NEGATED_IN_ARTICLE, text_negated[term]
     return None
 
 
-def _subject_mismatch(claim: str, text: str, checker: _Checker) -> tuple[str, str] | None:
+def _subject_mismatch(claim: str, text: str, checker: ClaimChecker) -> tuple[str, str] | None:
     """When the claim opens with a name and a verb ("Putin visited ..."), the name the
     sentence puts right before that verb ("Emmanuel Macron visited ..."), if another."""
     chunks = name_chunks(claim)
@@ -416,7 +482,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _missing_words(claim: str, slots, checker: _Checker, held: set[str]) -> list[str]:
+def _missing_words(claim: str, slots, checker: ClaimChecker, held: set[str]) -> list[str]:
     words = []
     for word in _WORD.findall(_blank(claim, slots)):
         terms = checker.terms(word)
@@ -430,13 +496,11 @@ def _quote(text: str, quantity: Quantity) -> str:
 
 
 def _unsure(claim: str, claimed: Quantity, text: str, stated: Quantity | None, agreement: Agreement,
-            ref: str) -> str:
+            reason) -> Reason:
     if stated is None:
-        return f"{ref} does not give {_quote(claim, claimed)}"
-    if agreement is Agreement.DIFFER:
-        return f"{ref} says {_quote(text, stated)}, not {_quote(claim, claimed)}, but may be about something else"
-    return f"the article says {_quote(text, stated)}, which neither confirms nor rules out " \
-           f"{_quote(claim, claimed)} {ref}"
+        return reason(Mismatch.FIGURE_ABSENT, [_quote(claim, claimed)])
+    kind = Mismatch.FIGURE_ELSEWHERE if agreement is Agreement.DIFFER else Mismatch.FIGURE_UNSURE
+    return reason(kind, [_quote(claim, claimed)], [_quote(text, stated)])
 
 
 def _listing(items: list[str]) -> str:
@@ -444,6 +508,3 @@ def _listing(items: list[str]) -> str:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
-
-def _ref(sentence: Sentence, engine) -> str:
-    return sentence.ref if len(engine.corpus.articles) == 1 else sentence.sentence_id

@@ -18,28 +18,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Mapping, Sequence
 
+from .evidence import Candidate
 from .question import AnswerType, Question
 
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor)\b|n't\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
-@dataclass(frozen=True)
-class RankedEvidence:
-    """One re-ranked candidate sentence and the parts of its score."""
-
-    position: int
-    score: float
-    bm25: float
-    before: float
-    after: float
-    coverage: float
-    exact_coverage: float
-    bigram: float
-    typed: bool
-
-
-def answer_features(question: Question, ranked: Sequence[RankedEvidence], weights: Mapping[str, float],
+def answer_features(question: Question, ranked: Sequence[Candidate], weights: Mapping[str, float],
                     held: frozenset[str], known: frozenset[str], focus_held: bool, top_text: str,
                     span_fit: int | None, span_rank: int | None) -> dict[str, float]:
     """The found model's inputs (see the module doc). `weights` are the question's content
@@ -50,19 +36,21 @@ def answer_features(question: Question, ranked: Sequence[RankedEvidence], weight
     missing = [t for t in weights if t not in held]
     best_weight = max(weights.values(), default=1.0)
     second = ranked[1].score if len(ranked) > 1 else 0.0
-    best_bm25 = max(r.bm25 for r in ranked) or 1.0
+    # As the ranker does: on a tiny article Okapi's idf can make every BM25 score zero or less.
+    best_bm25 = max(r.bm25 for r in ranked)
+    best_bm25 = best_bm25 if best_bm25 > 0 else 1.0
     features = {
         "coverage": top.coverage,
         "exact_coverage": top.exact_coverage,
         "best_coverage_top3": max(r.coverage for r in ranked[:3]),
         "coverage_lead": top.coverage - max((r.coverage for r in ranked[1:]), default=0.0),
-        "bigram": top.bigram,
-        "typed": float(top.typed),
-        "typed_top3": float(any(r.typed for r in ranked[:3])),
+        "bigram": top.bigram_share,
+        "typed": float(top.type_match),
+        "typed_top3": float(any(r.type_match for r in ranked[:3])),
         "focus_held": float(focus_held),
-        "score_ratio": top.score / (3 * best_bm25),
+        "score_ratio": _clip(top.score / (3 * best_bm25), 0.0, 1.0),
         "margin": (top.score - second) / top.score if top.score > 0 else 0.0,
-        "neighbours": (top.before + top.after) / best_bm25,
+        "neighbours": _clip((top.before + top.after) / best_bm25, 0.0, 2.0),
         "missing_share": sum(weights[t] for t in missing) / mass,
         "missing_max": max((weights[t] for t in missing), default=0.0) / best_weight,
         "unknown_share": sum(w for t, w in weights.items() if t not in known) / mass,
@@ -72,13 +60,17 @@ def answer_features(question: Question, ranked: Sequence[RankedEvidence], weight
         "number_missing": float(any(n not in top_text for n in _NUMBER.findall(question.text))),
         "top_is_question": float(top_text.rstrip(" \"'\u201d\u2019").endswith("?")),
         "span": float(span_fit is not None),
-        "span_fit": (span_fit or 0) / 3,
+        "span_fit": (span_fit or 0) / 4,
         "span_in_top": float(span_rank == 0),
         "typed_question": float(question.answer_type is not AnswerType.OTHER),
     }
     for kind in AnswerType:
         features[f"asks_{kind.value}"] = float(question.answer_type is kind)
     return features
+
+
+def _clip(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
 
 
 @dataclass(frozen=True)

@@ -283,6 +283,14 @@ class Corpus:
         first, last = np.searchsorted(self.spans.article, [index, index + 1])
         return range(int(first), int(last))
 
+    def neighbour(self, position: int, step: int) -> int | None:
+        """The position `step` sentences after `position` (before, when negative) in the
+        same article, or None when the article ends first."""
+        other = position + step
+        if not 0 <= other < len(self.spans) or self.spans.article[other] != self.spans.article[position]:
+            return None
+        return other
+
     def sentence_counts(self) -> list[int]:
         """The number of sentences of each article, in article order."""
         return np.bincount(self.spans.article, minlength=len(self.docs)).tolist()

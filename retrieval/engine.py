@@ -4,18 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import answer as answering
-from . import claims as claim_checking
 from . import store
 from .build import build_corpus_and_index, trained_splitter
+from .claims import ClaimChecker, explain
 from .corpus import Corpus, load_articles, load_bundled
 from .errors import QuestionError, UnknownRefError
+from .evidence import Evidence
 from .index import BM25Params, SentenceIndex
+from .lexicon import SHIPPED
 from .models import Answer, Article, Citation, ClaimCheck, Context, Hit, Sentence, SourceInfo
-from .question import MAX_QUESTION_CHARS, analyse
 from .confidence import answer_features, shipped_found_model
+from .question import MAX_QUESTION_CHARS, analyse
 from .ranking import Ranker, Ranking
 from .sentences import SentenceSplitter
+from .spans import Span, SpanExtractor
 from .text import Tokenizer
 
 DEFAULT_K = 3
@@ -24,7 +26,7 @@ DEFAULT_K = 3
 @dataclass(frozen=True)
 class _Decision:
     ranking: Ranking
-    span: answering.Span | None
+    span: Span | None
     found: bool
     confidence: float
     features: dict[str, float] | None
@@ -49,7 +51,10 @@ class Engine:
         self.corpus = corpus
         self.index = index
         self.tokenizer = tokenizer
-        self._ranker = Ranker(corpus, index, tokenizer)
+        self.evidence = Evidence(corpus, index, tokenizer)
+        self._spans = SpanExtractor(corpus, tokenizer)
+        self._ranker = Ranker(corpus, self.evidence, self._spans)
+        self._claims = ClaimChecker(corpus, self.evidence, tokenizer, SHIPPED)
 
     @classmethod
     def from_articles(cls, articles: list[Article], config: EngineConfig = EngineConfig()) -> "Engine":
@@ -95,13 +100,13 @@ class Engine:
 
     def _decide(self, parsed, k: int) -> "_Decision":
         ranking = self._ranker.rank(parsed, k)
-        sentences = [self.corpus.sentences[h.position] for h in ranking.hits]
-        span = answering.extract(parsed, sentences, self.corpus) if sentences else None
+        positions = [h.position for h in ranking.hits]
+        span = self._spans.extract(parsed, positions) if positions else None
         if ranking.context is None:
             return _Decision(ranking, span, ranking.found, 1.0 if ranking.found else 0.0, None)
         context = ranking.context
         features = answer_features(parsed, context.ranked, context.weights, context.held, context.known,
-                                   context.focus_held, sentences[0].text,
+                                   context.focus_held, self.corpus.sentences[positions[0]].text,
                                    span.fit if span else None, span.rank if span else None)
         model = shipped_found_model()
         confidence = round(model.probability(features), 4)
@@ -113,18 +118,27 @@ class Engine:
     def check(self, claim: str, k: int = DEFAULT_K) -> ClaimCheck:
         """A verdict on a claim with the evidence sentences it rests on."""
         claim = _checked(claim, "claim")
-        return claim_checking.check(claim, self, _clamp(k))
+        finding = self._claims.check(claim, _clamp(k))
+        evidence = tuple(self.cite(self.corpus.sentences[e.position], e.relevance) for e in finding.evidence)
+        return ClaimCheck(claim, finding.verdict, evidence, explain(finding.reason))
 
     def context(self, ref: str, width: int = 2) -> Context:
         """The sentence at `ref` ("4.2", or "DOC:4.2" when several articles are loaded)
         with up to `width` neighbours each side in the same article."""
         sentence = self.sentence_at(ref)
-        siblings = [s for s in self.corpus.sentences[max(0, sentence.position - width):
-                                                     sentence.position + width + 1]
-                    if s.doc == sentence.doc]
-        before = tuple(self.cite(s) for s in siblings if s.position < sentence.position)
-        after = tuple(self.cite(s) for s in siblings if s.position > sentence.position)
+        before = tuple(self.cite(self.corpus.sentences[p]) for p in reversed(self._around(sentence, -1, width)))
+        after = tuple(self.cite(self.corpus.sentences[p]) for p in self._around(sentence, 1, width))
         return Context(self.corpus.article(sentence.doc).title, self.cite(sentence), before, after)
+
+    def _around(self, sentence: Sentence, step: int, width: int) -> list[int]:
+        """Up to `width` positions from `sentence` in direction `step`, nearest first, in its article."""
+        found, position = [], sentence.position
+        while len(found) < width:
+            position = self.corpus.neighbour(position, step)
+            if position is None:
+                break
+            found.append(position)
+        return found
 
     def sentence_at(self, ref: str) -> Sentence:
         ref = ref.strip().strip("[]")
@@ -144,6 +158,7 @@ class Engine:
                 for a, count in zip(self.corpus.articles, self.corpus.sentence_counts())]
 
     def cite(self, sentence: Sentence, score: float = 0.0) -> Citation:
+        """The citation of `sentence`; `score` is its relevance (see `Citation.score`)."""
         article = self.corpus.article(sentence.doc)
         return Citation(sentence.doc, article.title, sentence.ref, sentence.text,
                         sentence.start, sentence.end, round(score, 6), article.url, article.date)

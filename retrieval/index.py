@@ -22,13 +22,13 @@ accumulation sums it, so the top k and its scores are exactly those of scoring e
 """
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from .models import Hit
+from .search import okapi_idf
 
 # k1 and b tuned for sentence-length documents on SQuAD v1.1 dev (benchmarks/squad_sentences.py):
 # short documents saturate term frequency early and need little length normalisation.
@@ -72,6 +72,29 @@ class SentenceIndex:
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def to_arrays(self) -> tuple[list[str], dict[str, np.ndarray]]:
+        """The terms in term-id order and the named arrays that `from_arrays` takes back."""
+        terms = [""] * len(self.vocabulary)
+        for term, term_id in self.vocabulary.items():
+            terms[term_id] = term
+        return terms, {"offsets": self.offsets, "positions": self.positions, "weights": self.weights,
+                       "by_impact": self.by_impact, "lengths": self.lengths}
+
+    @classmethod
+    def from_arrays(cls, terms: list[str], arrays: dict[str, np.ndarray], params: BM25Params) -> "SentenceIndex":
+        """The index of `to_arrays`'s terms and arrays (which may be read-only memory maps)."""
+        return cls({term: i for i, term in enumerate(terms)}, arrays["offsets"], arrays["positions"],
+                   arrays["weights"], arrays["by_impact"], arrays["lengths"], params)
+
+    @property
+    def n_postings(self) -> int:
+        return len(self.positions)
+
+    def document_frequency(self, term: str) -> int:
+        """The number of sentences holding `term` (0 for a term the index does not hold)."""
+        term_id = self.vocabulary.get(term)
+        return 0 if term_id is None else self._length(term_id)
 
     @classmethod
     def build(cls, sentences_tokens: list[list[str]], params: BM25Params = BM25Params()) -> "SentenceIndex":
@@ -254,7 +277,7 @@ def _bm25_weights(counts, positions, tfs, lengths, params: BM25Params) -> np.nda
     n_docs = len(lengths)
     if n_docs == 0:
         return tfs
-    idf = np.log(n_docs - counts + 0.5) - np.log(counts + 0.5)
+    idf = okapi_idf(n_docs, counts)
     if len(idf):
         floor = params.epsilon * float(idf.sum()) / len(idf)
         idf = np.where(idf < 0, floor, idf)
@@ -263,11 +286,3 @@ def _bm25_weights(counts, positions, tfs, lengths, params: BM25Params) -> np.nda
     norm = params.k1 * (1 - params.b + params.b * lengths[positions] / avgdl)
     return np.repeat(idf, counts) * tfs * (params.k1 + 1) / (tfs + norm)
 
-
-def idf_of(index: SentenceIndex, term: str) -> float:
-    """The index's idf for a term (0.0 for a term it does not hold)."""
-    term_id = index.vocabulary.get(term)
-    if term_id is None:
-        return 0.0
-    n = int(index.offsets[term_id + 1] - index.offsets[term_id])
-    return math.log(len(index) - n + 0.5) - math.log(n + 0.5)

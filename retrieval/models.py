@@ -58,7 +58,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """A cited sentence, verbatim, with where it stands in its article."""
+    """A cited sentence, verbatim, with where it stands in its article.
+
+    `score` is the evidence stage's relevance of the sentence to the question or claim: the
+    re-ranked score for `ask` (BM25 plus the ranker's bonuses; 2.0 and 1.0 for byline
+    sentences), the BM25 score for `check` (evidence is ordered by coverage, which is not a
+    score), and 0.0, meaning "not ranked", for `context`. Rounded to 6 places."""
 
     doc: str
     title: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from .lexicon import fold
 
 
 class Hedge(str, enum.Enum):
@@ -50,10 +51,10 @@ _UNITS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000}
-_SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
-NUMBER_WORDS = frozenset(_UNITS) - {"ones"} | frozenset(_SCALES)
+SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+NUMBER_WORDS = frozenset(_UNITS) - {"ones"} | frozenset(SCALES)
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -168,21 +169,17 @@ class DatePhrase:
     dates: tuple[DateMention, ...]
 
 
-def _lower(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower().replace("\u2013", "-").replace("\u2014", "-")
-
-
 def parse_number(text: str) -> float | None:
     """The value of one amount: '30,000', '30k', '1.5 million', 'thirty thousand', '$3bn'."""
-    words = _lower(text).strip().lstrip("$€£").strip()
+    words = fold(text).strip().lstrip("$€£").strip()
     match = re.fullmatch(rf"({_DIGITS})(k|mn|bn|m)?(?:\s+(hundred|thousand|million|billion|trillion))?",
                          words)
     if match:
         value = float(match.group(1).replace(",", ""))
         if match.group(2):
-            value *= _SUFFIX_SCALES[match.group(2)]
+            value *= SUFFIX_SCALES[match.group(2)]
         if match.group(3):
-            value *= _SCALES[match.group(3)]
+            value *= SCALES[match.group(3)]
         return value
     return parse_number_words(words.split())
 
@@ -190,7 +187,7 @@ def parse_number(text: str) -> float | None:
 def parse_number_words(words: list[str]) -> float | None:
     """'thirty thousand' -> 30000, 'two hundred and fifty' -> 250; None if not a number."""
     parts = [p for w in words for p in w.split("-") if p and p != "and"]
-    if not parts or any(p not in _UNITS and p not in _SCALES for p in parts):
+    if not parts or any(p not in _UNITS and p not in SCALES for p in parts):
         return None
     total, current = 0, 0
     for part in parts:
@@ -199,7 +196,7 @@ def parse_number_words(words: list[str]) -> float | None:
         elif part == "hundred":
             current = max(current, 1) * 100
         else:
-            total += max(current, 1) * _SCALES[part]
+            total += max(current, 1) * SCALES[part]
             current = 0
     return float(total + current)
 
@@ -228,8 +225,8 @@ def find_quantities(text: str) -> list[Quantity]:
         unit, unit_end = _unit_after(text, end)
         found.append(Quantity(value, high, hedge, start, end, unit, unit_end))
     for match in _VAGUE.finditer(text):
-        words = _lower(match.group("amount")).split()
-        value = _VAGUE_FLOOR[words[0]] * (_SCALES[words[-1][:-1]] if len(words) == 3 else 1)
+        words = fold(match.group("amount")).split()
+        value = _VAGUE_FLOOR[words[0]] * (SCALES[words[-1][:-1]] if len(words) == 3 else 1)
         unit, unit_end = _unit_after(text, match.end())
         found.append(Quantity(float(value), None, Hedge.MORE_THAN, match.start(), match.end("amount"),
                               unit, unit_end))
@@ -242,7 +239,7 @@ def _unit_after(text: str, end: int) -> tuple[str | None, int]:
     match = _NEXT_WORD.match(text, end)
     if not match:
         return None, end
-    word = _lower(match.group(1))
+    word = fold(match.group(1))
     if word.rstrip(".") in ("and", "or", "to", "the", "a", "an", "of", "in"):
         return None, end
     if word.endswith(".") and word.count(".") == 1:
@@ -308,7 +305,7 @@ def _int(text: str | None) -> int | None:
 
 
 def _month(text: str) -> int:
-    return MONTHS[_lower(text).rstrip(".")]
+    return MONTHS[fold(text).rstrip(".")]
 
 
 def interval(quantity: Quantity) -> tuple[float, float]:

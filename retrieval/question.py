@@ -11,9 +11,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .text import Tokenizer, fold, load_data_lines, stopwords
+from .lexicon import chat_spellings, fold, stopwords
+from .text import Tokenizer
 
 MAX_QUESTION_CHARS = 2000
 
@@ -113,18 +113,9 @@ _COUNTRY_US = re.compile(r"(?<!\btell )(?<!\btells )(?<!\btold )(?<!\bgive )(?<!
                          r"(?<!\bsend )(?<!\bsent )(?<!\bmake )(?<!\bmade )\bus\b(?!\.)")
 
 
-@lru_cache(maxsize=1)
-def _chat_spellings() -> dict[str, str]:
-    table = {}
-    for line in load_data_lines("chat-en.txt"):
-        spelling, _, standard = line.partition("=")
-        table[spelling.strip()] = standard.strip()
-    return table
-
-
 def standard_spelling(text: str) -> str:
     """`text` folded, with chat spellings ("whats", "r", "ppl") in standard English."""
-    table = _chat_spellings()
+    table = chat_spellings()
     text = re.sub(r"(?<![\w'.])[\w/]+(?![\w']|\.\w)", lambda m: table.get(m.group(), m.group()), fold(text))
     return _COUNTRY_US.sub("u.s.", text)
 

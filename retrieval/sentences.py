@@ -18,7 +18,7 @@ from functools import lru_cache
 from nltk.tokenize.punkt import (_ORTHO_BEG_UC, _ORTHO_MID_LC, _ORTHO_UNK_LC, PunktParameters,
                                  PunktSentenceTokenizer, PunktTrainer)
 
-from .text import load_word_list, stopwords
+from .lexicon import abbreviations, stopwords
 
 _LEARNED_ABBREVIATION_MAX = 3
 _ENDS_QUESTION_OR_EXCLAMATION = re.compile(r"[?!][\"'\u201d\u2019)\]]*$")
@@ -26,7 +26,7 @@ _ENDS_QUESTION_OR_EXCLAMATION = re.compile(r"[?!][\"'\u201d\u2019)\]]*$")
 
 @lru_cache(maxsize=1)
 def shipped_abbreviations() -> frozenset[str]:
-    return load_word_list("abbreviations.txt")
+    return abbreviations()
 
 
 class SentenceSplitter:

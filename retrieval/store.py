@@ -122,9 +122,9 @@ def _write(folder: Path, corpus: Corpus, index: SentenceIndex, tokenizer: Tokeni
     paragraph_counts = [len(a.paragraphs) for a in articles]
     paragraphs = np.array([span for a in articles for span in a.paragraphs], dtype=np.int32).reshape(-1, 2)
     spans = corpus.spans
+    terms, index_arrays = index.to_arrays()
     arrays = {
-        "offsets": index.offsets, "positions": index.positions, "weights": index.weights,
-        "by_impact": index.by_impact, "lengths": index.lengths,
+        **index_arrays,
         "sentence_article": spans.article, "sentence_paragraph": spans.paragraph,
         "sentence_number": spans.number, "sentence_start": spans.start, "sentence_end": spans.end,
         "article_text": np.frombuffer(b"".join(texts), dtype=np.uint8),
@@ -139,9 +139,6 @@ def _write(folder: Path, corpus: Corpus, index: SentenceIndex, tokenizer: Tokeni
             _sync(file)
     columns = {field: [getattr(a, field) for a in articles] for field in _ARTICLE_FIELDS}
     columns["authors"] = [list(authors) for authors in columns["authors"]]
-    terms = [""] * len(index.vocabulary)
-    for term, term_id in index.vocabulary.items():
-        terms[term_id] = term
     _write_json(folder / "articles.json", columns)
     _write_json(folder / "vocabulary.json", terms)
     files = sorted(p.name for p in folder.iterdir())
@@ -151,7 +148,7 @@ def _write(folder: Path, corpus: Corpus, index: SentenceIndex, tokenizer: Tokeni
         "tokenizer": tokenizer.settings,
         "bm25": {"k1": index.params.k1, "b": index.params.b, "epsilon": index.params.epsilon},
         "counts": {"articles": len(articles), "sentences": len(index), "terms": len(terms),
-                   "postings": len(index.positions)},
+                   "postings": index.n_postings},
         "files": {name: (folder / name).stat().st_size for name in files},
     }
     _write_json(folder / MANIFEST, manifest)
@@ -206,8 +203,8 @@ def _read(folder: Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
     if manifest.get("version") != FORMAT_VERSION:
         raise _format_error(folder, f"it has format version {manifest.get('version')}, "
                                     f"this factbot reads version {FORMAT_VERSION}")
-    tokenizer = Tokenizer()
-    if manifest["tokenizer"] != tokenizer.settings:
+    tokenizer = Tokenizer.from_settings(manifest["tokenizer"])
+    if tokenizer is None:
         raise _format_error(folder, "it was built with other tokenizer settings")
     missing = {f"{name}.npy" for name in _ARRAYS} - set(manifest["files"])
     if missing:
@@ -222,8 +219,7 @@ def _read(folder: Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
     counts = manifest["counts"]
     _check_shapes(folder, arrays, counts, terms, columns)
     params = BM25Params(**manifest["bm25"])
-    index = SentenceIndex({term: i for i, term in enumerate(terms)}, arrays["offsets"], arrays["positions"],
-                          arrays["weights"], arrays["by_impact"], arrays["lengths"], params)
+    index = SentenceIndex.from_arrays(terms, arrays, params)
     spans = SentenceSpans(arrays["sentence_article"], arrays["sentence_paragraph"], arrays["sentence_number"],
                           arrays["sentence_start"], arrays["sentence_end"])
     articles = _StoredArticles(folder, columns, arrays["article_text"], arrays["article_text_offsets"],

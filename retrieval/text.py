@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
 
-from .numbers import NUMBER_WORDS, parse_number_words
+from .lexicon import PARAPHRASES, fold, fold_keeping_case, load_data_lines, stopwords
+from .numbers import NUMBER_WORDS, SCALES, SUFFIX_SCALES, parse_number_words
 
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\u00a0": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
-})
-_SCALE = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+__all__ = ["Tokenizer", "fold", "normalise_number", "paraphrases", "stem", "stopwords"]
+
 _TOKEN = re.compile(
     r"(?<!\d)(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?!\d)(?:(?P<scale>k|mn|m|bn)(?![a-z]))?"
     r"|(?P<acronym>(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+\.?)"
@@ -34,40 +28,15 @@ _TOKEN = re.compile(
 )
 
 
-def fold(text: str) -> str:
-    """Unicode-compatible, quote- and dash-folded, lower-case text."""
-    return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
-
-
-def _fold_keeping_case(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_FOLD)
-
-
 def normalise_number(digits: str, scale: str | None = None) -> str:
     """'30,000' -> '30000', '30k' -> '30000', '2.50' -> '2.5'."""
     value = digits.replace(",", "")
     if scale:
-        number = float(value) * _SCALE[scale]
+        number = float(value) * SUFFIX_SCALES[scale]
         return str(int(number)) if number.is_integer() else repr(number)
     if "." in value:
         value = value.rstrip("0").rstrip(".")
     return value
-
-
-def load_data_lines(name: str) -> list[str]:
-    """The lines of a shipped file from `retrieval/data`, in order, '#' comments dropped."""
-    text = resources.files("retrieval").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def load_word_list(name: str) -> frozenset[str]:
-    """A shipped word list from `retrieval/data`: one entry a line, '#' comments."""
-    return frozenset(load_data_lines(name))
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    return load_word_list("stopwords-en.txt")
 
 
 _stemmer = SnowballStemmer("english")
@@ -78,10 +47,7 @@ def stem(word: str) -> str:
     return _stemmer.stem(word)
 
 
-PARAPHRASES = "paraphrases-en.txt"
 _MAX_ACRONYM_LETTERS = 5
-_SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-                "trillion": 1_000_000_000_000}
 
 
 @dataclass(frozen=True)
@@ -95,7 +61,7 @@ class _Word:
 
 
 def _words(text: str) -> list[_Word]:
-    cased = _fold_keeping_case(text)
+    cased = fold_keeping_case(text)
     folded = cased.lower()
     if len(folded) != len(cased):
         cased = folded
@@ -122,8 +88,8 @@ def _spelled_numbers(words: list[_Word]) -> list[_Word]:
     i = 0
     while i < len(words):
         word = words[i]
-        if word.is_number and i + 1 < len(words) and words[i + 1].word in _SCALE_WORDS:
-            digits = normalise_number(str(float(word.word) * _SCALE_WORDS[words[i + 1].word]))
+        if word.is_number and i + 1 < len(words) and words[i + 1].word in SCALES:
+            digits = normalise_number(str(float(word.word) * SCALES[words[i + 1].word]))
             merged.append(_Word(digits, digits, True))
             i += 2
             continue
@@ -187,6 +153,13 @@ class Tokenizer:
             "stopwords_sha256": _digest(sorted(stopwords())),
             "paraphrases_sha256": _digest(sorted(map(repr, paraphrases().items()))) if self.paraphrase else None,
         }
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Tokenizer | None":
+        """The tokenizer whose `settings` these are, or None when this factbot has none
+        (another tokenizer version, or other shipped word lists)."""
+        return next((tokenizer for tokenizer in (cls(), cls(paraphrase=False))
+                     if tokenizer.settings == settings), None)
 
     def tokens(self, text: str) -> list[str]:
         stop = stopwords()

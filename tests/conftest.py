@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Article, Engine, load_articles
+from retrieval.corpus import article_from_text
 
 # Title, standfirst, byline, a repeated lead, a subscription prompt, an author bio, then a
 # "More from" teaser block whose text must not be indexed.
@@ -62,6 +63,28 @@ About 4,000 residents rely on the ferry to reach the mainland each day.
 """
 
 
+# Made up for these tests: figures, dates, titled names, a list of places, quotations whose
+# speaker is named in a neighbouring sentence, a pronoun speaker and a surname alone.
+PORT_PAGE = """Port Expansion Approved
+
+The regional council approved the port expansion on Thursday, officials said.
+
+The expansion will cost 2.4 billion dollars and add nearly 900 jobs, according to port authority officials.
+
+Ships will be able to dock within 12 miles of the new rail terminal between March 3 and March 9, 2026.
+
+"We expect the first cranes to arrive in June," said Maria Lopez, the head of the port authority. "Nobody will be left behind."
+
+Lopez told reporters that the work would be finished by 2028.
+
+"It is a fair deal for the city," she added.
+
+Transport Minister Tomas Berg visited Rotterdam, Hamburg, and Antwerp to study their harbours.
+
+The plan is backed by the shipping company Nordline and three unions.
+"""
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
@@ -81,6 +104,11 @@ def ferry_page() -> str:
 @pytest.fixture(scope="session")
 def harbor_paragraphs() -> tuple[str, ...]:
     return HARBOR_PARAGRAPHS
+
+
+@pytest.fixture(scope="session")
+def port_engine() -> Engine:
+    return Engine.from_articles([article_from_text("port", PORT_PAGE)])
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from retrieval import Engine, QuestionError, Verdict
+from retrieval.claims import ClaimChecker, Mismatch, Reason, explain
 from retrieval.corpus import article_from_text
+from retrieval.lexicon import Lexicon
 
 # Made up for these tests.
 DAM_PAGE = """Valley Dam Opens After Delays
@@ -92,3 +94,31 @@ def test_the_explanation_names_who_says_it(dam_engine):
 ])
 def test_pinned_verdicts_on_the_bundled_article(bundled_engine, claim, verdict):
     assert bundled_engine.check(claim).verdict is verdict
+
+
+@pytest.fixture(scope="module")
+def dam_checker(dam_engine: Engine) -> ClaimChecker:
+    return ClaimChecker(dam_engine.corpus, dam_engine.evidence, dam_engine.tokenizer, Lexicon())
+
+
+def test_a_finding_is_structured_and_its_explanation_rendered_from_it(dam_checker):
+    finding = dam_checker.check("The dam supplies 400,000 homes.", 3)
+    assert finding.verdict is Verdict.CONTRADICTED
+    assert finding.reason == Reason(Mismatch.FIGURE_DIFFERS, ("400,000",), ("some 250,000",), "2.1")
+    assert explain(finding.reason) == "the article says some 250,000, not 400,000 [2.1]"
+    best = finding.evidence[0]
+    assert dam_checker.corpus.sentences[best.position].ref == "2.1" and best.coverage == 1.0
+
+
+def test_a_reason_carries_its_speaker_as_data(dam_checker):
+    finding = dam_checker.check("The Valley Dam opened on Friday.", 3)
+    assert (finding.reason.kind, finding.reason.speaker) == (Mismatch.DATE_DIFFERS, "the water agency")
+    assert explain(finding.reason) == "the article says Wednesday, not Friday [1.1], according to the water agency"
+
+
+def test_check_citations_score_relevance_not_coverage(dam_engine, dam_checker):
+    claim = "The dam supplies some 250,000 homes."
+    finding = dam_checker.check(claim, 3)
+    scores = dam_engine.index.scores_at(dam_engine.tokenizer.tokens(claim), [e.position for e in finding.evidence])
+    assert [c.score for c in dam_engine.check(claim).evidence] == [round(s, 6) for s in scores.tolist()]
+    assert [e.relevance for e in finding.evidence] == pytest.approx(scores.tolist())

@@ -256,3 +256,16 @@ def test_control_characters_in_a_record_are_blanked_not_kept(tmp_path):
     path.write_text(record("a", "Title", "The pier\x07 closed on Monday. It reopens soon. Repairs continue."))
     (article,) = load_articles([path])
     assert "\x07" not in article.text
+
+
+def test_a_sentence_s_neighbours_stay_in_its_article(two_article_engine):
+    corpus = two_article_engine.corpus
+    first = corpus.article_sentences(corpus.docs[0])
+    second = corpus.article_sentences(corpus.docs[1])
+    assert corpus.neighbour(first[0], -1) is None
+    assert corpus.neighbour(first[0], 1) == first[1]
+    assert corpus.neighbour(first[-1], 1) is None
+    assert corpus.neighbour(second[0], -1) is None
+    assert corpus.neighbour(second[1], -1) == second[0]
+    assert corpus.neighbour(second[-1], 1) is None
+    assert corpus.neighbour(first[0], 2) == first[2]

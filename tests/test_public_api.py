@@ -42,6 +42,45 @@ def test_core_never_imports_front_end_libraries_nor_prints(module):
     assert not imported & (FRONT_END_ONLY | {"pickle"}), module.name
 
 
+BOT = Path(__file__).parent.parent / "bot"
+# The index's arrays, read only by the BM25 module; the corpus's sentence columns, read only
+# by the modules that build, hold and save them.
+INDEX_INTERNALS = {"vocabulary", "offsets", "positions", "by_impact", "weights", "lengths"}
+SPAN_OWNERS = {"corpus.py", "build.py", "store.py"}
+
+
+@pytest.mark.parametrize("module", sorted(CORE.glob("*.py")) + sorted(BOT.glob("*.py")),
+                         ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_only_the_bm25_module_reads_the_index_s_arrays(module):
+    if module.parent == CORE and module.name == "index.py":
+        return
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in INDEX_INTERNALS:
+            owner = ast.unparse(node.value)
+            assert "index" not in owner.lower() and "search" not in owner.lower(), \
+                f"{module.name}: {ast.unparse(node)}"
+        if isinstance(node, ast.Attribute) and node.attr == "article" and ast.unparse(node.value).endswith("spans"):
+            assert module.parent == CORE and module.name in SPAN_OWNERS, f"{module.name}: {ast.unparse(node)}"
+
+
+def test_claims_get_their_collaborators_not_the_engine():
+    source = (CORE / "claims.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "engine" not in imported and "ranking" not in imported
+    assert "engine" not in source.lower().replace("engine's", "")
+
+
+def test_the_core_builds_no_tokenizer_of_its_own():
+    """Only the engine makes a tokenizer (and `text` the saved one); every stage is given it."""
+    for module in sorted(CORE.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        made = any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Tokenizer"
+                   for node in ast.walk(tree))
+        assert not made or module.name == "engine.py", module.name
+
+
 def subcommands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
     """(command path, its parser, its help line) for every subcommand, nested ones too."""
     for action in parser._actions:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.cli import EXIT_INPUT, EXIT_OK, main
-from retrieval import Engine, IndexFormatError, IndexWriteError, store
+from retrieval import Engine, IndexFormatError, IndexWriteError, SentenceIndex, Tokenizer, store
 
 QUESTIONS = ("How many troops has Russia sent to Belarus?", "Who is the Polish foreign minister?",
              "What weapons were deployed?", "When did the exercises start?", "zebra giraffe")
@@ -174,3 +174,23 @@ def test_cli_reports_a_bad_index_in_one_line(tmp_path):
     assert main(["ask", "anything", "--index", str(tmp_path / "none")], stdout=io.StringIO(),
                 stderr=err) == EXIT_INPUT
     assert err.getvalue().count("\n") == 1 and REBUILD in err.getvalue()
+
+
+def test_an_index_keeps_the_tokenizer_it_was_built_with(tmp_path, bundled_engine):
+    """An index built without the paraphrase table saves, loads with that tokenizer, and
+    answers as the engine that built it."""
+    plain = Engine(*_plain_corpus_and_index(bundled_engine), Tokenizer(paraphrase=False))
+    plain.save(tmp_path / "plain")
+    loaded = Engine.from_index(tmp_path / "plain")
+    assert loaded.tokenizer == Tokenizer(paraphrase=False)
+    for question in QUESTIONS:
+        assert loaded.ask(question, 5) == plain.ask(question, 5)
+    claim = "Russia has sent 30,000 troops to Belarus."
+    assert loaded.check(claim) == plain.check(claim)
+
+
+def _plain_corpus_and_index(engine: Engine):
+    tokenizer = Tokenizer(paraphrase=False)
+    corpus = engine.corpus
+    index = SentenceIndex.build([tokenizer.tokens(s.text) for s in corpus.sentences])
+    return corpus, index

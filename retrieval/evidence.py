@@ -1,0 +1,113 @@
+"""The evidence stage that `ask` and `check` both stand on: BM25 candidates, term weights,
+how much of a query a sentence holds, and the scores of its neighbours.
+
+Term weights are the shifted idf of `search.shifted_weight`. A sentence's coverage of a
+query is the weighted share of the query's terms it holds; `coverage_by_prefix` counts a
+term as held when the sentence has a term with the same first `PREFIX` letters too
+("ukrain" and "ukrainian"), as the ranker does. Each sentence's terms are made once, with
+the engine's one tokenizer, and cached.
+
+`Candidate` is one candidate sentence with every feature the ranker scores it by, so a
+later model can read the same features.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .corpus import Corpus
+from .models import Hit
+from .search import SentenceSearch, term_weight
+from .text import Tokenizer
+
+PREFIX = 4
+# BM25 candidates a question's ranking re-scores, and a claim's evidence is chosen from.
+ASK_CANDIDATES = 50
+CHECK_CANDIDATES = 30
+_TERMS_CACHE = 65_536
+
+
+@dataclass(frozen=True)
+class SentenceTerms:
+    """A sentence's terms, and its adjacent pairs of terms."""
+
+    terms: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate sentence for a question and the features it is ranked by: its BM25
+    score, the BM25 scores of the sentences just before and after it in the same article,
+    its coverage of the question (by prefix, and exactly), the share of the question's adjacent term pairs it holds,
+    whether it holds a thing of the question's answer type, and its final `score`."""
+
+    position: int
+    bm25: float
+    before: float = 0.0
+    after: float = 0.0
+    coverage: float = 0.0
+    exact_coverage: float = 0.0
+    bigram_share: float = 0.0
+    type_match: bool = False
+    score: float = 0.0
+
+    def hit(self) -> Hit:
+        return Hit(self.position, self.score)
+
+
+def holds_by_prefix(held: frozenset[str], term: str) -> bool:
+    """Whether `held` has `term`, or a term with the same first `PREFIX` letters."""
+    if term in held:
+        return True
+    if PREFIX and len(term) >= PREFIX:
+        return any(h[:PREFIX] == term[:PREFIX] for h in held)
+    return False
+
+
+def coverage(weights: dict[str, float], held: Iterable[str]) -> float:
+    """The weighted share of `weights`' terms that `held` holds exactly (1.0 when none weigh)."""
+    mass = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in held) / mass if mass else 1.0
+
+
+def coverage_by_prefix(weights: dict[str, float], held: frozenset[str]) -> float:
+    """The weighted share of `weights`' terms that `held` holds by `holds_by_prefix`."""
+    mass = sum(weights.values())
+    return sum(w for t, w in weights.items() if holds_by_prefix(held, t)) / mass if mass else 1.0
+
+
+class Evidence:
+    """Candidate sentences and what they hold, over one corpus and its search."""
+
+    def __init__(self, corpus: Corpus, search: SentenceSearch, tokenizer: Tokenizer):
+        self.corpus = corpus
+        self.search = search
+        self.tokenizer = tokenizer
+        self.terms_of = lru_cache(maxsize=_TERMS_CACHE)(self._terms_of)
+
+    def candidates(self, terms: list[str], n: int) -> list[Hit]:
+        """The BM25 top `n` sentences for `terms`."""
+        return self.search.search(terms, n)
+
+    def weights(self, terms: Iterable[str]) -> dict[str, float]:
+        """Each term's shifted weight, in the order `terms` gives them."""
+        return {t: term_weight(self.search, t) for t in terms}
+
+    def known(self, term: str) -> bool:
+        """Whether any sentence holds `term`."""
+        return self.search.document_frequency(term) > 0
+
+    def _terms_of(self, position: int) -> SentenceTerms:
+        tokens = self.tokenizer.tokens(self.corpus.sentences[position].text)
+        return SentenceTerms(frozenset(tokens), frozenset(zip(tokens, tokens[1:])))
+
+    def neighbour_scores(self, terms: list[str], positions: list[int]) -> list[tuple[float, float]]:
+        """BM25 of the sentences just before and after each position, 0.0 across articles."""
+        around = [(self.corpus.neighbour(p, -1), self.corpus.neighbour(p, 1)) for p in positions]
+        present = [p for pair in around for p in pair if p is not None]
+        scores = iter(self.search.scores_at(terms, np.asarray(present, dtype=np.int32)).tolist())
+        return [tuple(0.0 if p is None else next(scores) for p in pair) for pair in around]

@@ -1,0 +1,357 @@
+"""Short verbatim answers from cited sentences: span candidates per answer type.
+
+An answer is a span of one of the cited sentences, of the kind the question asks for:
+  quantity  a figure with its hedge, and its unit when that is a measure ("30,000",
+            "some 100,000", "nearly 600 miles"); for "how many X" one that counts X, for
+            "how long/far/close" one in miles or days;
+  date      a date, date list or range, year, month or weekday ("Feb. 10 and Feb. 20",
+            "2035", "Monday"); for "what year" one with a year;
+  person    a name chunk with titles and the question's own words stripped ("Zbigniew
+            Rau" from "Polish Foreign Minister Zbigniew Rau"); for "who is NAME" the
+            description next to the name ("the head of ... ministry");
+  place     a country or region, or names after "in/to/from/near ...", lists kept whole
+            ("Poland, Romania, and Germany"), or a named site after "at/in/on" ("the London
+            School of Economics");
+  statement what someone said: a quotation or the clause after a speech verb (`clauses`);
+  reason    the clause after "because", "due to", "in order to" ... (`clauses`);
+  name      what a thing is called ("called Spotlight");
+  score     a match result ("18-17", "a goalless draw");
+  other     for "which/what NOUN" the name set beside that noun ("the party Golos"), or
+            weakly any name the question does not give.
+"Who said ..." questions also take the sentence's speaker.
+Each candidate has a `Fit` to the question's form. Candidates made only of the question's
+own words are dropped. The best candidate is one of at least `Fit.GOOD` in the best-ranked
+sentence holding one, then the best fit, then nearest the question's words; weaker ones are
+taken only when no cited sentence holds a good one. No candidate, no answer: a span is
+never taken from an uncited sentence.
+
+`SpanExtractor` finds a sentence's candidates once per question, so the ranker's answer-type
+check and `extract` share them.
+"""
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .attribution import attribution, find_speaker
+from .clauses import called_spans, reason_spans, statement_spans
+from .corpus import Corpus
+from .lexicon import LOCATIVE_BEFORE_NAME, ORGANISATION_WORDS, SPEECH_VERBS, fold, places, stopwords, titles
+from .names import (after_title, bare, fuller_name, is_demonym, is_month_or_weekday, name_chunks,
+                    strip_leading, tokens)
+from .numbers import DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
+from .question import AnswerType, Question
+from .text import Tokenizer
+
+_RELATIVE_DATE = re.compile(
+    r"\b(?:(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|fall|autumn|"
+    r"winter|weekend)|yesterday|today|tomorrow)\b", re.IGNORECASE)
+_CACHE = 65_536
+# A named site after "at/in/on/near ...": "at the London School of Economics", "in La Manga",
+# "at the Science Museum's Dana Centre", "on the New York Stock Exchange".
+_SITE = re.compile(r"\b(?:[Aa]t|[Ii]n|[Oo]n|[Nn]ear|[Ii]nside|[Oo]utside|[Ww]ithin)\s+(?P<site>(?:the\s+)?"
+                   r"[A-Z][\w\-&.]*(?:['\u2019]s)?(?:\s+(?:of\s+(?:the\s+)?|de\s+|la\s+|&\s+)?[A-Z][\w\-&.]*"
+                   r"(?:['\u2019]s)?)*)(?<!['\u2019]s)")
+# A match result: "18-17", "4-1", "five-four", "a goalless draw", "nil-nil".
+_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b(?!-)|\b(?:a\s+)?(?:goalless|scoreless|score-less)\s+draw\b|\bnil-nil\b"
+                    r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|nil)-(?:zero|one|two|three|four|"
+                    r"five|six|seven|eight|nine|ten|nil)\b", re.IGNORECASE)
+
+Terms = Callable[[str], frozenset[str]]
+
+
+class Fit(enum.IntEnum):
+    """How well a candidate fits the question's form."""
+
+    WEAK = 1    # of the right kind only loosely (a bare number for "how many X")
+    GOOD = 2    # of the right kind (a measure, a two-word name, a known place)
+    STRONG = 3  # what the form asks for (a figure counting X, a titled name, a place after "in")
+    EXACT = 4   # and after the question's own preposition ("until 2035" for "until when")
+
+
+@dataclass(frozen=True)
+class Span:
+    """An answer: `text` is verbatim from a cited sentence; `attribution` says who says it."""
+
+    text: str
+    attribution: str | None = None
+    fit: int = field(default=0, compare=False)
+    rank: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A candidate answer at `text[start:end]` of a sentence, and its fit."""
+
+    start: int
+    end: int
+    fit: Fit
+
+
+def _quantity_candidates(text: str, question: Question, question_terms: set[str],
+                         terms: Terms) -> list[SpanCandidate]:
+    found = []
+    for quantity in find_quantities(text):
+        unit = quantity.unit
+        span_end = quantity.unit_end if quantity.is_measure else quantity.end
+        following = terms(text[quantity.end:_window_end(text, quantity.end)])
+        if question.how in ("many", "much"):
+            if question.counted and question.counted & following:
+                fit = Fit.STRONG
+            elif (question.how == "much" and quantity.is_measure
+                  or text[:quantity.start].rstrip().endswith(("$", "€", "£"))
+                  or re.search(r"[$€£]", text[quantity.start:quantity.end])):
+                fit = Fit.GOOD
+            elif quantity.is_measure or unit and unit.isalpha() and unit not in stopwords() and question.counted:
+                continue
+            else:
+                fit = Fit.WEAK
+        elif question.how == "long":
+            # "How long will they stay" asks for a time; "how long is X" for a time or a length.
+            if unit in DURATION_UNITS:
+                fit = Fit.STRONG
+            elif unit in LENGTH_UNITS:
+                fit = Fit.STRONG if question.how_is else Fit.WEAK
+            else:
+                continue
+        elif question.how in ("far", "close", "near", "wide", "deep", "high", "tall"):
+            if unit not in LENGTH_UNITS:
+                continue
+            fit = Fit.STRONG
+        elif question.how == "old":
+            if unit not in ("years", "year") and not re.match(r"-year-old", text[quantity.end:]):
+                continue
+            fit = Fit.STRONG
+        elif question.how == "often":
+            continue
+        else:
+            fit = Fit.GOOD if quantity.is_measure or unit in ("percent", "%") else Fit.WEAK
+        found.append(SpanCandidate(quantity.start, span_end, fit))
+    return found
+
+
+def _window_end(text: str, start: int, words: int = 4) -> int:
+    """The end of the next few words after `start`, stopping at punctuation."""
+    match = re.match(rf"(?:\s*[^\W_][\w'.\u2019\-]*){{0,{words}}}", text[start:])
+    return start + (match.end() if match else 0)
+
+
+def _date_candidates(text: str, question: Question, question_terms: set[str],
+                     terms: Terms) -> list[SpanCandidate]:
+    found = []
+    for phrase in date_phrases(text):
+        dates = phrase.dates
+        has_year = any(d.year is not None for d in dates)
+        has_day = any(d.day is not None or d.weekday is not None for d in dates)
+        has_month = any(d.month is not None for d in dates)
+        if question.time_noun == "year":
+            if not has_year:
+                continue
+            fit = Fit.STRONG
+        elif question.time_noun == "month":
+            if not has_month:
+                continue
+            fit = Fit.STRONG
+        elif question.time_noun in ("day", "date"):
+            if not has_day:
+                continue
+            fit = Fit.STRONG
+        else:
+            fit = Fit.STRONG
+        if question.preposition and re.search(rf"\b{question.preposition}\s+$", text[:phrase.start], re.IGNORECASE):
+            fit = Fit.EXACT
+        found.append(SpanCandidate(phrase.start, phrase.end, fit))
+    if question.time_noun is None:
+        found.extend(SpanCandidate(m.start(), m.end(), Fit.WEAK) for m in _RELATIVE_DATE.finditer(text))
+    return found
+
+
+def _person_candidates(text: str, question: Question, question_terms: set[str],
+                       terms: Terms) -> list[SpanCandidate]:
+    if question.named:
+        return _description_candidates(text, question.named)
+    found = []
+    for start, end in name_chunks(text):
+        titled = after_title(text, start, end)
+        first = strip_leading(text, titled, end, lambda w: terms(w) <= question_terms)
+        if first >= end:
+            continue
+        name = text[first:end]
+        words = name.split()
+        bare_words = [bare(w) for w in words]
+        if fold(name) in places() or all(is_month_or_weekday(w) for w in words):
+            continue
+        if any(w in ORGANISATION_WORDS for w in bare_words) or name.isupper():
+            fit = Fit.WEAK
+        elif titled > start or len(words) >= 2 or _speaks(text, end):
+            fit = Fit.STRONG if titled > start or _speaks(text, end) else Fit.GOOD
+        else:
+            fit = Fit.WEAK
+        found.append(SpanCandidate(first, end, fit))
+    if question.asks_speaker:
+        said = find_speaker(text)
+        if said is not None:
+            first = text.find(said[0], said[1][0])
+            found.append(SpanCandidate(first, first + len(said[0]), Fit.STRONG))
+    return found
+
+
+def _speaks(text: str, end: int) -> bool:
+    return re.match(rf"\s*(?:,[^,]{{0,120}},\s*)?(?:{SPEECH_VERBS})\b", text[end:]) is not None
+
+
+def _description_candidates(text: str, name: str) -> list[SpanCandidate]:
+    """For "who is NAME" (NAME as typed, any case): the title before the name in the
+    sentence, or the description set beside it."""
+    found = []
+    wanted = [w.replace(".", "") for w in fold(name).split()]
+    for start, end in name_chunks(text):
+        words = text[start:end].split()
+        if len(words) < len(wanted) or [bare(w) for w in words[-len(wanted):]] != wanted:
+            continue
+        after = re.match(r"(?:,\s*(?P<what>(?:a|an|the)\s[^,;\"\u201d]+?)"
+                         r"|\s+(?:is|was)\s+(?P<is>(?:a|an|the)\s[^,;\"]+?))"
+                         r"(?=[,;\"\u201d]|\.(?:\s|$)|$)", text[end:])
+        if after:
+            group = "what" if after.group("what") else "is"
+            found.append(SpanCandidate(end + after.start(group), end + after.end(group), Fit.STRONG))
+        if len(words) > len(wanted):
+            name_start = start + len(" ".join(words[:len(words) - len(wanted)])) + 1
+            titled = after_title(text, start, end)
+            found.append(SpanCandidate(start, (min(titled, name_start) if titled > start else name_start) - 1,
+                                       Fit.GOOD))
+    return found
+
+
+def _place_candidates(text: str, question: Question, question_terms: set[str],
+                      terms: Terms) -> list[SpanCandidate]:
+    found = []
+    place_names = places()
+    chunks = name_chunks(text)
+    i = 0
+    while i < len(chunks):
+        start, end = chunks[i]
+        j = i
+        while j + 1 < len(chunks) and re.fullmatch(r",\s*|,?\s+(?:and|or)\s+|,\s*(?:and|or)\s+",
+                                                    text[chunks[j][1]:chunks[j + 1][0]]):
+            j += 1
+        members = [text[s:e] for s, e in chunks[i:j + 1]]
+        end = chunks[j][1]
+        before = re.search(r"(\w+)\s+$", text[:start])
+        locative = before is not None and fold(before.group(1)) in LOCATIVE_BEFORE_NAME
+        known = [m for m in members if fold(m) in place_names and not is_demonym(m)]
+        own = all(terms(m) <= question_terms for m in members)
+        if not own:
+            if known and len(known) == len(members):
+                found.append(SpanCandidate(start, end, Fit.STRONG if locative else Fit.GOOD))
+            elif (locative or len(members) > 1) and not any(
+                    w in ORGANISATION_WORDS or w in titles() for m in members for w in map(bare, m.split())):
+                found.append(SpanCandidate(start, end, Fit.GOOD if len(members) > 1 else Fit.WEAK))
+        i = j + 1
+    for match in _SITE.finditer(text):
+        start, end = match.start("site"), match.end("site")
+        if text[end - 1] == "." and text[start:end - 1].count(".") == 0:
+            end -= 1
+        if any(is_month_or_weekday(w) for w in text[start:end].split()) or terms(text[start:end]) <= question_terms:
+            continue
+        found.append(SpanCandidate(start, end, Fit.STRONG))
+    return found
+
+
+def _named_thing_candidates(text: str, question: Question, question_terms: set[str],
+                            terms: Terms) -> list[SpanCandidate]:
+    """For "which/what NOUN": a name right after the noun ("the political party Golos",
+    "the party, Golos,"), or a name led by the question's words ("French President
+    Emmanuel Macron" for "which French president")."""
+    found = []
+    if not question.noun:
+        return found
+    for start, end in name_chunks(text):
+        if not terms(text[start:end]) & question_terms:
+            found.append(SpanCandidate(start, end, Fit.WEAK))
+        before = re.search(r"([^\W\d_]+)\s*,?\s+$", text[:start])
+        if before and terms(before.group(1)) & question.noun and not terms(text[start:end]) & question.noun:
+            found.append(SpanCandidate(start, end, Fit.GOOD))
+            continue
+        first = strip_leading(text, start, end, lambda w: terms(w) <= question_terms)
+        if start < first < end and terms(text[start:first]) & question.noun:
+            found.append(SpanCandidate(first, end, Fit.GOOD))
+    return found
+
+
+def _clause_candidates(finder: Callable[[str], list[tuple[int, int, int]]]):
+    def candidates(text: str, question: Question, question_terms: set[str], terms: Terms) -> list[SpanCandidate]:
+        return [SpanCandidate(start, end, Fit(fit)) for start, end, fit in finder(text)]
+    return candidates
+
+
+def _score_candidates(text: str, question: Question, question_terms: set[str], terms: Terms) -> list[SpanCandidate]:
+    return [SpanCandidate(m.start(), m.end(), Fit.STRONG) for m in _SCORE.finditer(text)]
+
+
+# The extractor of each answer type: (sentence text, question, question terms, terms of) -> candidates.
+EXTRACTORS: dict[AnswerType, Callable[[str, Question, set[str], Terms], list[SpanCandidate]]] = {
+    AnswerType.QUANTITY: _quantity_candidates,
+    AnswerType.DATE: _date_candidates,
+    AnswerType.PERSON: _person_candidates,
+    AnswerType.PLACE: _place_candidates,
+    AnswerType.STATEMENT: _clause_candidates(statement_spans),
+    AnswerType.REASON: _clause_candidates(reason_spans),
+    AnswerType.NAME: _clause_candidates(called_spans),
+    AnswerType.SCORE: _score_candidates,
+    AnswerType.OTHER: _named_thing_candidates,
+}
+
+
+class SpanExtractor:
+    """Answer spans from a corpus's sentences, with the engine's tokenizer."""
+
+    def __init__(self, corpus: Corpus, tokenizer: Tokenizer):
+        self.corpus = corpus
+        self.tokenizer = tokenizer
+        self.terms: Terms = lru_cache(maxsize=_CACHE)(self._terms)
+        self.candidates = lru_cache(maxsize=_CACHE)(self._candidates)
+
+    def _terms(self, text: str) -> frozenset[str]:
+        return frozenset(self.tokenizer.tokens(text))
+
+    def _candidates(self, position: int, question: Question) -> tuple[SpanCandidate, ...]:
+        """The answer candidates of the sentence at `position` for `question`."""
+        text = self.corpus.sentences[position].text
+        question_terms = set(question.terms)
+        found = EXTRACTORS[question.answer_type](text, question, question_terms, self.terms)
+        if question.named:
+            return tuple(found)
+        return tuple(c for c in found if not self.terms(text[c.start:c.end]) <= question_terms)
+
+    def holds_answer_type(self, position: int, question: Question) -> bool:
+        """Whether the sentence holds a thing of the question's answer type that is not made
+        only of the question's own words."""
+        if question.answer_type is AnswerType.OTHER:
+            return False
+        return any(c.fit >= Fit.GOOD for c in self.candidates(position, question))
+
+    def extract(self, question: Question, positions: list[int]) -> Span | None:
+        """The answer span from the cited sentences at `positions` (best first), or None
+        when none fits."""
+        question_terms = set(question.terms)
+        sentences = [self.corpus.sentences[p] for p in positions]
+        best: tuple | None = None
+        for rank, sentence in enumerate(sentences):
+            text = sentence.text
+            anchors = [t.start for t in tokens(text) if self.terms(t.text) & question_terms]
+            for candidate in self.candidates(sentence.position, question):
+                distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
+                key = (candidate.fit >= Fit.GOOD, -rank, candidate.fit, -distance)
+                if best is None or key > best[0]:
+                    best = (key, sentence, candidate)
+        if best is None:
+            return None
+        key, sentence, candidate = best
+        start, end = candidate.start, candidate.end
+        text = fuller_name(sentence.text[start:end], sentences) \
+            if question.answer_type is AnswerType.PERSON and not question.named else sentence.text[start:end]
+        return Span(text, attribution(sentence, self.corpus, (start, end)), int(candidate.fit), -key[1])

@@ -1,0 +1,56 @@
+"""The evidence stage: candidates, weights, coverage (exact and by prefix), neighbours."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval import Engine, Evidence
+from retrieval.evidence import Candidate, coverage, coverage_by_prefix, holds_by_prefix
+from retrieval.question import analyse
+from retrieval.ranking import Ranker
+from retrieval.spans import SpanExtractor
+
+
+@pytest.fixture(scope="module")
+def evidence(two_article_engine: Engine) -> Evidence:
+    return Evidence(two_article_engine.corpus, two_article_engine.index, two_article_engine.tokenizer)
+
+
+def test_coverage_is_exact_or_by_prefix_by_name():
+    weights = {"ukrain": 2.0, "troop": 1.0}
+    assert coverage(weights, {"ukrainian", "troop"}) == pytest.approx(1 / 3)
+    assert coverage_by_prefix(weights, frozenset({"ukrainian", "troop"})) == 1.0
+    assert holds_by_prefix(frozenset({"ukrainian"}), "ukrain") and not holds_by_prefix(frozenset({"uk"}), "ukrain")
+    assert coverage({}, set()) == 1.0
+
+
+def test_a_sentence_s_terms_are_made_once(evidence):
+    first = evidence.terms_of(0)
+    assert evidence.terms_of(0) is first
+    tokens = evidence.tokenizer.tokens(evidence.corpus.sentences[0].text)
+    assert first.terms == frozenset(tokens) and first.pairs == frozenset(zip(tokens, tokens[1:]))
+
+
+def test_weights_follow_the_order_given(evidence):
+    assert list(evidence.weights(["bridg", "zebra", "council"])) == ["bridg", "zebra", "council"]
+
+
+def test_neighbour_scores_are_zero_across_articles(evidence):
+    corpus = evidence.corpus
+    last_of_first = corpus.article_sentences(corpus.docs[0])[-1]
+    first_of_second = last_of_first + 1
+    terms = evidence.tokenizer.tokens(corpus.sentences[first_of_second].text + " "
+                                      + corpus.sentences[last_of_first].text)
+    (before, after), = evidence.neighbour_scores(terms, [last_of_first])
+    assert after == 0.0 and before == evidence.search.scores_at(terms, [last_of_first - 1])[0]
+
+
+def test_the_ranker_returns_each_candidate_with_its_features(bundled_engine):
+    question = analyse("How many troops has Russia sent to Belarus?", bundled_engine.tokenizer)
+    engine = bundled_engine
+    ranker = Ranker(engine.corpus, Evidence(engine.corpus, engine.index, engine.tokenizer),
+                    SpanExtractor(engine.corpus, engine.tokenizer))
+    ranking = ranker.rank(question, 3)
+    assert all(isinstance(c, Candidate) for c in ranking.candidates)
+    best = ranking.candidates[0]
+    assert best.type_match and best.bm25 > 0 and 0 < best.coverage <= 1 and best.score > best.bm25
+    assert [h.score for h in ranking.hits] == [c.score for c in ranking.candidates]
