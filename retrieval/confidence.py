@@ -3,7 +3,8 @@
 `answer_features` describes one ranked question as numbers in [0, 1] or small counts: how
 much of the question the best sentence holds (idf-weighted, exactly and by prefix), what it
 misses, how far it stands above the next, whether a span of the asked-for kind was found and
-where, and the question's form. `FoundModel` turns them into a probability with weights
+where, and the question's form. None depends on the corpus's size (no raw BM25 score or idf
+level): a one-paragraph article and an archive are judged alike. `FoundModel` turns them into a probability with weights
 learned by `training/found.py` (logistic regression, L2), shipped as plain JSON in
 `data/found-model.json` with the data and licences it was trained on. The question is
 answered ("found") when the probability reaches the model's threshold.
@@ -21,6 +22,12 @@ from typing import Mapping, Sequence
 from .evidence import Candidate
 from .question import AnswerType, Question
 
+FEATURE_NAMES = (
+    "coverage", "exact_coverage", "best_coverage_top3", "coverage_lead", "bigram", "typed", "typed_top3",
+    "focus_held", "margin", "neighbours", "missing_share", "missing_max", "unknown_share", "terms", "negated",
+    "number_missing", "top_is_question", "span", "span_fit", "span_in_top", "typed_question",
+    *(f"asks_{kind.value}" for kind in AnswerType),
+)
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor)\b|n't\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -48,14 +55,12 @@ def answer_features(question: Question, ranked: Sequence[Candidate], weights: Ma
         "typed": float(top.type_match),
         "typed_top3": float(any(r.type_match for r in ranked[:3])),
         "focus_held": float(focus_held),
-        "score_ratio": _clip(top.score / (3 * best_bm25), 0.0, 1.0),
         "margin": (top.score - second) / top.score if top.score > 0 else 0.0,
         "neighbours": _clip((top.before + top.after) / best_bm25, 0.0, 2.0),
         "missing_share": sum(weights[t] for t in missing) / mass,
         "missing_max": max((weights[t] for t in missing), default=0.0) / best_weight,
         "unknown_share": sum(w for t, w in weights.items() if t not in known) / mass,
         "terms": math.log1p(len(weights)),
-        "mean_weight": mass / max(len(weights), 1) / 10,
         "negated": float(bool(_NEGATION.search(question.text.lower()))),
         "number_missing": float(any(n not in top_text for n in _NUMBER.findall(question.text))),
         "top_is_question": float(top_text.rstrip(" \"'\u201d\u2019").endswith("?")),

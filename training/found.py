@@ -32,6 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from retrieval import ArticleError, Engine  # noqa: E402
+from retrieval.confidence import FEATURE_NAMES  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -129,7 +130,7 @@ def main() -> int:
         rows = qa_rows(args.squad2, "squad2") + news_rows(*args.news)
         if args.features:
             args.features.write_text(json.dumps(rows))
-    names = sorted(rows[0]["features"])
+    names = sorted(FEATURE_NAMES)
     x = np.array([[row["features"][n] for n in names] for row in rows])
     y = np.array([float(row["label"]) for row in rows])
     weight = np.array([SET_WEIGHTS[row["set"]] for row in rows])
