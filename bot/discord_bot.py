@@ -91,11 +91,20 @@ def create_bot(settings: Settings | None = None, engine: Engine | None = None, *
     engine, when not given, is built at start-up from the settings' corpus."""
     settings = settings or Settings.from_env()
     intents = intents or default_intents()
+    _quiet_voice_warnings()
     if not intents.message_content:
         log.warning("the message content intent is off: %s commands work only in DMs; slash commands "
                     "and mentions work everywhere. Enable it in the Developer Portal (Bot > Privileged "
                     "Gateway Intents) for prefix commands in servers.", settings.prefix)
     return FactBot(settings, engine, intents, sync_globally)
+
+
+def _quiet_voice_warnings() -> None:
+    """factbot never joins a voice channel, so discord.py's start-up warnings that the
+    voice libraries (PyNaCl, davey) are missing are noise; these flags are the ones
+    `discord.Client.__init__` reads before warning once a process."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = False,

@@ -392,6 +392,13 @@ def test_create_bot_reads_the_environment_and_needs_no_token(monkeypatch, tmp_pa
     assert factbot.intents.message_content and not factbot.intents.members and not factbot.intents.presences
 
 
+def test_no_voice_library_warnings_at_start(engine, caplog, monkeypatch):
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    bot.create_bot(Settings(), engine)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def test_without_message_content_the_bot_warns_once(engine, caplog):
     bot.create_bot(Settings(), engine, intents=default_intents(message_content=False))
     ours = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("bot.")]
