@@ -10,6 +10,7 @@ import io
 import itertools
 import logging
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -505,6 +506,45 @@ def test_without_the_message_content_intent_the_bot_reconnects_without_it(gatewa
     assert gateway.bots[0].engine is gateway.bots[1].engine  # built once
     ours = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("bot.")]
     assert len(ours) == 1 and "message content intent is off" in ours[0].getMessage()
+
+
+_STOPPABLE_BOT = """
+import asyncio, sys, threading
+import bot.discord_bot as discord_bot
+
+def blocking_load(settings):
+    print("loading", flush=True)
+    threading.Event().wait()
+
+async def serve_forever(self, token, *, reconnect=True):
+    print("serving", flush=True)
+    await asyncio.Event().wait()
+
+if sys.argv[1] == "loading":
+    discord_bot.load_engine = blocking_load
+else:
+    discord_bot.load_engine = lambda settings: object()
+    discord_bot.FactBot.start = serve_forever
+sys.exit(discord_bot.run(environ={"DISCORD_TOKEN": sys.argv[2]}, env_file=None))
+"""
+
+
+@pytest.mark.parametrize("phase", ["loading", "serving"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_is_one_log_line_and_exit_0_even_while_loading(tmp_path, phase, sig):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FACTBOT_"))}
+    process = subprocess.Popen([sys.executable, "-c", _STOPPABLE_BOT, phase, TOKEN], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == phase
+        process.send_signal(sig)
+        _, err = process.communicate(timeout=30)  # a hang, not a speed limit
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if "WARNING" in line or "ERROR" in line or "stopped" in line]
+    assert len(lines) == 1 and lines[0].endswith(f"stopped by {sig.name}")
 
 
 def _factbot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
