@@ -199,10 +199,37 @@ async def test_a_mention_can_name_a_command(factbot):
     assert sent().embeds[0].title == "Loaded articles"
 
 
-async def test_a_bare_mention_gets_usage_help(factbot):
+async def test_a_bare_mention_gets_usage_help_for_the_mention(factbot):
+    bot_, _ = factbot
     with pytest.raises(commands.MissingRequiredArgument):
-        await dpytest.message(factbot[0].user.mention)
+        await dpytest.message(bot_.user.mention)
+    assert sent().content == embeds.notice(f"Usage: @{bot_.user.name} <question>")
+    with pytest.raises(commands.MissingRequiredArgument):
+        await dpytest.message(f"{bot_.user.mention} context")
+    assert sent().content == embeds.notice(f"Usage: @{bot_.user.name} context <ref>")
+
+
+async def test_mentions_and_prefixes_are_not_part_of_the_question(factbot, engine):
+    bot_, _ = factbot
+    member = dpytest.get_config().members[0]
+    expected = embeds.answer_embed(engine.ask("how many troops", bot_.settings.k)).to_dict()
+    for message in ("!ask @everyone how many troops", f"!ask how many {member.mention} troops",
+                    f"{bot_.user.mention} !ask how many troops", f"{bot_.user.mention} @here how many troops"):
+        await dpytest.message(message)
+        assert sent().embeds[0].to_dict() == expected, message
+
+
+async def test_a_question_of_only_mentions_gets_usage_help(factbot):
+    with pytest.raises(commands.MissingRequiredArgument):
+        await dpytest.message("!ask @everyone @here")
     assert sent().content == "Usage: !ask <question>"
+
+
+async def test_a_message_that_only_pings_the_bot_later_is_not_a_question(factbot):
+    bot_, _ = factbot
+    await dpytest.message(f"thanks! {bot_.user.mention}")
+    await dpytest.message(f"how many troops, {bot_.user.mention}?")
+    assert dpytest.verify().message().nothing()
 
 
 async def test_messages_that_do_not_address_the_bot_are_ignored(factbot):
