@@ -47,6 +47,8 @@ class FactCog(commands.Cog, name="factbot"):
         self.engine = engine
         self.settings = settings
         self.several_docs = len(engine.corpus.articles) > 1
+        # user id -> when (event-loop clock) their last "slow down" reply's cooldown ends
+        self._slowed_until: dict[int, float] = {}
 
     @_cooldown
     @commands.hybrid_command()
@@ -81,6 +83,7 @@ class FactCog(commands.Cog, name="factbot"):
         sources = await self._run(ctx, self.engine.sources)
         await ctx.send(embed=embeds.sources_embed(sources), allowed_mentions=NO_MENTIONS)
 
+    @_cooldown
     @commands.hybrid_command(name="help")
     async def show_help(self, ctx: commands.Context) -> None:
         """Show what factbot can do."""
@@ -117,6 +120,8 @@ class FactCog(commands.Cog, name="factbot"):
 
     async def cog_command_error(self, ctx: commands.Context, error: Exception) -> None:
         cause = _unwrap(error)
+        if isinstance(cause, commands.CommandOnCooldown) and self._told_to_slow_down(ctx, cause):
+            return
         text = _explain(cause, self._usage(ctx))
         if text is None:
             log.error("command %s failed", ctx.command, exc_info=cause)
@@ -134,6 +139,21 @@ class FactCog(commands.Cog, name="factbot"):
         engine in a worker thread so the gateway heartbeat never waits on a search."""
         await ctx.defer()
         return await asyncio.to_thread(call, *args)
+
+    def _told_to_slow_down(self, ctx: commands.Context, error: commands.CommandOnCooldown) -> bool:
+        """Whether this user was already told to slow down during this cooldown. A slash
+        command's reply is ephemeral, seen by the user alone, so it is always sent; a
+        prefix or mention reply goes to the channel, so spam gets one reply a cooldown,
+        not one a message (a reaction would need a permission factbot does not ask for)."""
+        if ctx.interaction is not None:
+            return False
+        now = asyncio.get_running_loop().time()
+        if self._slowed_until.get(ctx.author.id, 0.0) > now:
+            return True
+        if len(self._slowed_until) > 1024:
+            self._slowed_until = {user: t for user, t in self._slowed_until.items() if t > now}
+        self._slowed_until[ctx.author.id] = now + error.retry_after
+        return False
 
     def _usage(self, ctx: commands.Context) -> str:
         command = ctx.command

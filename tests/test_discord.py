@@ -186,6 +186,33 @@ async def test_cooldown_is_per_user(make_bot):
     assert sent().embeds
 
 
+async def test_spam_during_a_cooldown_gets_one_slow_down_reply(make_bot):
+    await make_bot(Settings(cooldown=30), members=2)
+    first, second = dpytest.get_config().members
+    await dpytest.message(f"!ask {TROOPS}", member=first)
+    assert sent().embeds
+    with pytest.raises(commands.CommandOnCooldown):
+        await dpytest.message(f"!ask {TROOPS}", member=first)
+    assert sent().content.startswith("Slow down: try again in")
+    await dpytest.message("!help", member=first)  # another command, its own cooldown
+    assert sent().embeds
+    for text in (f"!ask {TROOPS}", "!help", f"!ask {TROOPS}"):
+        with pytest.raises(commands.CommandOnCooldown):
+            await dpytest.message(text, member=first)
+    assert dpytest.verify().message().nothing()  # told once; the rest of the spam is ignored
+    await dpytest.message(f"!ask {TROOPS}", member=second)  # others are answered as usual
+    assert sent().embeds
+
+
+async def test_help_has_a_cooldown(make_bot):
+    await make_bot(Settings(cooldown=30))
+    await dpytest.message("!help")
+    assert sent().embeds
+    with pytest.raises(commands.CommandOnCooldown):
+        await dpytest.message("!help")
+    assert sent().content.startswith("Slow down")
+
+
 async def test_a_mention_with_a_question_is_answered(factbot, engine):
     bot_, payloads = factbot
     await dpytest.message(f"{bot_.user.mention} {TROOPS}")
