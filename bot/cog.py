@@ -130,7 +130,10 @@ class FactCog(commands.Cog, name="factbot"):
             if ctx.interaction is not None and ctx.interaction.response.is_done():
                 # A reply to a public defer cannot be ephemeral; remove the "thinking…" placeholder.
                 await ctx.interaction.delete_original_response()
-            await ctx.send(embeds.notice(text), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            # Only a slash command's reply can be seen by the asker alone; a prefix or mention
+            # error is a reply to the asker's message, so it is clear whom it is for.
+            reference = None if ctx.interaction is not None else ctx.message.to_reference(fail_if_not_exists=False)
+            await ctx.send(embeds.notice(text), ephemeral=True, reference=reference, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             log.warning("could not send the error reply for %s", ctx.command, exc_info=True)
 

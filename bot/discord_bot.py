@@ -69,7 +69,7 @@ class FactBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         if self.engine is None:
-            self.engine = await asyncio.to_thread(load_engine, self.settings)
+            self.engine = await _in_daemon_thread(load_engine, self.settings)
         await self.add_cog(FactCog(self, self.engine, self.settings))
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)

@@ -146,6 +146,16 @@ async def test_an_empty_question_gets_usage_help(factbot):
     assert sent().content == "Usage: !ask <question>"
 
 
+async def test_a_prefix_error_replies_to_the_askers_message_without_pinging(factbot):
+    bot_, payloads = factbot
+    with pytest.raises(commands.MissingRequiredArgument):
+        await dpytest.message("!ask")
+    (asked,) = [m.id for m in bot_.cached_messages if m.content == "!ask"]
+    assert sent().content == "Usage: !ask <question>"
+    assert payloads[-1]["message_reference"]["message_id"] == asked
+    assert payloads[-1]["allowed_mentions"] == NO_PINGS  # replied_user defaults to false: no ping
+
+
 async def test_an_over_long_question_is_refused(factbot):
     with pytest.raises(commands.RangeError):
         await dpytest.message("!ask " + "why " * 200)
