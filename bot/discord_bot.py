@@ -158,11 +158,12 @@ async def _serve_until_stopped(settings: Settings, token: str, sync_globally: bo
     connection) and is logged in one line."""
     loop = asyncio.get_running_loop()
     stopped: asyncio.Future[str] = loop.create_future()
-    installed = []
+    installed = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
+            previous = signal.getsignal(sig)
             loop.add_signal_handler(sig, lambda name=sig.name: stopped.done() or stopped.set_result(name))
-            installed.append(sig)
+            installed[sig] = previous
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not on this platform or thread: Ctrl-C arrives as KeyboardInterrupt instead
     serving = asyncio.ensure_future(_serve(settings, token, sync_globally))
@@ -176,8 +177,10 @@ async def _serve_until_stopped(settings: Settings, token: str, sync_globally: bo
             return
         serving.result()
     finally:
-        for sig in installed:
+        for sig, previous in installed.items():
             loop.remove_signal_handler(sig)
+            if previous is not None:  # None: a handler set outside Python, which cannot be restored
+                signal.signal(sig, previous)
 
 
 async def _serve(settings: Settings, token: str, sync_globally: bool) -> None:
