@@ -28,6 +28,7 @@ APOLOGY = "Sorry, something went wrong on my side. It has been logged; please tr
 ShortText = commands.Range[str, 1, MAX_QUESTION_CHARS]
 Ref = commands.Range[str, 1, MAX_REF_CHARS]
 T = TypeVar("T")
+_MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|@(?:everyone|here)\b")
 
 
 def _per_user_cooldown(ctx: commands.Context) -> app_commands.Cooldown | None:
@@ -46,12 +47,15 @@ class FactCog(commands.Cog, name="factbot"):
         self.engine = engine
         self.settings = settings
         self.several_docs = len(engine.corpus.articles) > 1
+        # user id -> when (event-loop clock) their last "slow down" reply's cooldown ends
+        self._slowed_until: dict[int, float] = {}
 
     @_cooldown
     @commands.hybrid_command()
     @app_commands.describe(question="what you want to know from the article")
     async def ask(self, ctx: commands.Context, *, question: ShortText) -> None:
         """Answer a question with the article's own sentences, cited."""
+        question = _without_mentions(ctx, question, "question")
         answer = await self._run(ctx, self.engine.ask, question, self.settings.k)
         await ctx.send(embed=embeds.answer_embed(answer, self.several_docs), allowed_mentions=NO_MENTIONS)
 
@@ -60,6 +64,7 @@ class FactCog(commands.Cog, name="factbot"):
     @app_commands.describe(claim="a statement to check against the article")
     async def check(self, ctx: commands.Context, *, claim: ShortText) -> None:
         """Check a claim against the article: a verdict with its evidence."""
+        claim = _without_mentions(ctx, claim, "claim")
         result = await self._run(ctx, self.engine.check, claim, self.settings.k)
         await ctx.send(embed=embeds.check_embed(result, self.several_docs), allowed_mentions=NO_MENTIONS)
 
@@ -78,6 +83,7 @@ class FactCog(commands.Cog, name="factbot"):
         sources = await self._run(ctx, self.engine.sources)
         await ctx.send(embed=embeds.sources_embed(sources), allowed_mentions=NO_MENTIONS)
 
+    @_cooldown
     @commands.hybrid_command(name="help")
     async def show_help(self, ctx: commands.Context) -> None:
         """Show what factbot can do."""
@@ -99,9 +105,10 @@ class FactCog(commands.Cog, name="factbot"):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A mention of the bot (or a DM) that is not a prefix command is a question for
-        `ask`, or names a command by its first word; either runs like a typed command,
-        with its cooldown and error replies."""
+        """A message that starts with the bot's mention (or a DM) and is not a prefix
+        command is a question for `ask`, or names a command by its first word (with or
+        without the prefix); either runs like a typed command, with its cooldown and error
+        replies. A mention later in a message (a reply that pings the bot) is not a question."""
         if message.author.bot or not self._addressed(message):
             return
         ctx = await self.bot.get_context(message)
@@ -113,7 +120,9 @@ class FactCog(commands.Cog, name="factbot"):
 
     async def cog_command_error(self, ctx: commands.Context, error: Exception) -> None:
         cause = _unwrap(error)
-        text = _explain(cause, f"{ctx.prefix or self.settings.prefix}{ctx.command} {ctx.command.signature}")
+        if isinstance(cause, commands.CommandOnCooldown) and self._told_to_slow_down(ctx, cause):
+            return
+        text = _explain(cause, self._usage(ctx))
         if text is None:
             log.error("command %s failed", ctx.command, exc_info=cause)
             text = APOLOGY
@@ -121,7 +130,10 @@ class FactCog(commands.Cog, name="factbot"):
             if ctx.interaction is not None and ctx.interaction.response.is_done():
                 # A reply to a public defer cannot be ephemeral; remove the "thinking…" placeholder.
                 await ctx.interaction.delete_original_response()
-            await ctx.send(embeds.notice(text), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            # Only a slash command's reply can be seen by the asker alone; a prefix or mention
+            # error is a reply to the asker's message, so it is clear whom it is for.
+            reference = None if ctx.interaction is not None else ctx.message.to_reference(fail_if_not_exists=False)
+            await ctx.send(embeds.notice(text), ephemeral=True, reference=reference, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             log.warning("could not send the error reply for %s", ctx.command, exc_info=True)
 
@@ -131,16 +143,50 @@ class FactCog(commands.Cog, name="factbot"):
         await ctx.defer()
         return await asyncio.to_thread(call, *args)
 
+    def _told_to_slow_down(self, ctx: commands.Context, error: commands.CommandOnCooldown) -> bool:
+        """Whether this user was already told to slow down during this cooldown. A slash
+        command's reply is ephemeral, seen by the user alone, so it is always sent; a
+        prefix or mention reply goes to the channel, so spam gets one reply a cooldown,
+        not one a message (a reaction would need a permission factbot does not ask for)."""
+        if ctx.interaction is not None:
+            return False
+        now = asyncio.get_running_loop().time()
+        if self._slowed_until.get(ctx.author.id, 0.0) > now:
+            return True
+        if len(self._slowed_until) > 1024:
+            self._slowed_until = {user: t for user, t in self._slowed_until.items() if t > now}
+        self._slowed_until[ctx.author.id] = now + error.retry_after
+        return False
+
+    def _usage(self, ctx: commands.Context) -> str:
+        command = ctx.command
+        if ctx.prefix is None and ctx.guild is not None and self.bot.user is not None:
+            named = "" if command is self.ask else f"{command.name} "
+            return f"@{self.bot.user.name} {named}{command.signature}".strip()
+        return f"{ctx.prefix or self.settings.prefix}{command} {command.signature}".strip()
+
     def _addressed(self, message: discord.Message) -> bool:
-        return message.guild is None or (self.bot.user is not None and self.bot.user in message.mentions)
+        if message.guild is None:
+            return True
+        return self.bot.user is not None and re.match(rf"\s*<@!?{self.bot.user.id}>", message.content) is not None
 
     def _mentioned_command(self, content: str) -> tuple[commands.Command, StringView]:
-        text = re.sub(rf"<@!?{self.bot.user.id}>", " ", content).strip()
+        text = " ".join(_MENTION.sub(" ", content).split())
         first, _, rest = text.partition(" ")
-        command = self.bot.get_command(first.lower())
+        prefix = self.settings.prefix
+        command = self.bot.get_command(first.lower().removeprefix(prefix) if prefix else first.lower())
         if command is None or command.cog is not self or command.hidden:
             return self.ask, StringView(text)
         return command, StringView(rest.strip())
+
+
+def _without_mentions(ctx: commands.Context, text: str, parameter: str) -> str:
+    """`text` without user, role and channel mentions or @everyone/@here, which are
+    addressing, not part of a question; `MissingRequiredArgument` when nothing is left."""
+    text = " ".join(_MENTION.sub(" ", text).split())
+    if not text:
+        raise commands.MissingRequiredArgument(ctx.command.clean_params[parameter])
+    return text
 
 
 def _unwrap(error: Exception) -> Exception:

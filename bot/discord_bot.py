@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Any, Callable, Mapping, TextIO, TypeVar
 
 import discord
 from discord import app_commands
@@ -21,6 +24,7 @@ from .settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 
 
 def load_engine(settings: Settings) -> Engine:
@@ -65,7 +69,7 @@ class FactBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         if self.engine is None:
-            self.engine = await asyncio.to_thread(load_engine, self.settings)
+            self.engine = await _in_daemon_thread(load_engine, self.settings)
         await self.add_cog(FactCog(self, self.engine, self.settings))
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)
@@ -91,6 +95,7 @@ def create_bot(settings: Settings | None = None, engine: Engine | None = None, *
     engine, when not given, is built at start-up from the settings' corpus."""
     settings = settings or Settings.from_env()
     intents = intents or default_intents()
+    _quiet_voice_warnings()
     if not intents.message_content:
         log.warning("the message content intent is off: %s commands work only in DMs; slash commands "
                     "and mentions work everywhere. Enable it in the Developer Portal (Bot > Privileged "
@@ -98,12 +103,23 @@ def create_bot(settings: Settings | None = None, engine: Engine | None = None, *
     return FactBot(settings, engine, intents, sync_globally)
 
 
+def _quiet_voice_warnings() -> None:
+    """factbot never joins a voice channel, so discord.py's start-up warnings that the
+    voice libraries (PyNaCl, davey) are missing are noise; these flags are the ones
+    `discord.Client.__init__` reads before warning once a process."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = False,
         stderr: TextIO | None = None, environ: Mapping[str, str] | None = None,
         env_file: str | Path | None = ".env") -> int:
     """Serve the bot until stopped; returns the exit code. A missing or malformed token
     is reported in one line, before anything connects. `corpus` or `index` (from the
-    command line) take the place of FACTBOT_CORPUS and FACTBOT_INDEX."""
+    command line) take the place of FACTBOT_CORPUS and FACTBOT_INDEX.
+
+    Ctrl-C (SIGINT) or SIGTERM stops the bot at once, even while the corpus is still
+    loading, with one log line and exit code 0: stopping is how a server ends normally."""
     err = stderr or sys.stderr
     try:
         settings = Settings.from_env(environ, env_file)
@@ -118,7 +134,9 @@ def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = 
     root = logging.getLogger()
     handler, previous_level = _log_to(err, settings.log_level, token), root.level
     try:
-        asyncio.run(_serve(settings, token, sync))
+        asyncio.run(_serve_until_stopped(settings, token, sync))
+    except KeyboardInterrupt:  # where no signal handler can be installed (Windows)
+        log.info("stopped by KeyboardInterrupt")
     except discord.LoginFailure:
         err.write("factbot: error: Discord refused DISCORD_TOKEN; reset the token in the Developer Portal "
                   "and put the new one in .env (see .env.example)\n")
@@ -135,14 +153,71 @@ def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = 
     return EXIT_OK
 
 
+async def _serve_until_stopped(settings: Settings, token: str, sync_globally: bool) -> None:
+    """`_serve` until it ends or SIGINT/SIGTERM arrives; a signal cancels it (closing the
+    connection) and is logged in one line."""
+    loop = asyncio.get_running_loop()
+    stopped: asyncio.Future[str] = loop.create_future()
+    installed = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous = signal.getsignal(sig)
+            loop.add_signal_handler(sig, lambda name=sig.name: stopped.done() or stopped.set_result(name))
+            installed[sig] = previous
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not on this platform or thread: Ctrl-C arrives as KeyboardInterrupt instead
+    serving = asyncio.ensure_future(_serve(settings, token, sync_globally))
+    try:
+        await asyncio.wait([serving, stopped], return_when=asyncio.FIRST_COMPLETED)
+        if not serving.done():
+            log.info("stopped by %s", stopped.result())
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+            return
+        serving.result()
+    finally:
+        for sig, previous in installed.items():
+            loop.remove_signal_handler(sig)
+            if previous is not None:  # None: a handler set outside Python, which cannot be restored
+                signal.signal(sig, previous)
+
+
 async def _serve(settings: Settings, token: str, sync_globally: bool) -> None:
-    engine = await asyncio.to_thread(load_engine, settings)
+    engine = await _in_daemon_thread(load_engine, settings)
     try:
         await _connect(create_bot(settings, engine, sync_globally=sync_globally), token)
     except discord.PrivilegedIntentsRequired:
         log.info("Discord refused the message content intent; reconnecting without it")
         await _connect(create_bot(settings, engine, intents=default_intents(message_content=False),
                                   sync_globally=sync_globally), token)
+
+
+async def _in_daemon_thread(call: Callable[..., T], *args: Any) -> T:
+    """`call(*args)` in a daemon thread. Unlike `asyncio.to_thread`, a stop does not wait
+    for it: asyncio joins its executor's threads on the way out, which would hold a Ctrl-C
+    during start-up until the corpus had finished loading."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result, error = call(*args), None
+        except BaseException as exc:  # handed to the awaiting task, re-raised there
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name="factbot-load", daemon=True).start()
+    return await future
 
 
 async def _connect(bot: FactBot, token: str) -> None:

@@ -4,12 +4,15 @@ Discord rejects a message over its limits and discord.py does not check them, so
 piece is fitted here: text is shortened at a word boundary with an ellipsis, a citation's
 ref is never cut, and the fields share what is left of the 6000-character total. Quoted
 text has its markdown escaped and its mentions neutralised (a zero-width space after `@`).
+Fields of a collection record are article text too: only an `http(s)` URL is shown as a
+link (with the characters markdown reads percent-encoded); any other `url` is quoted text.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
+from urllib.parse import urlsplit
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
@@ -45,6 +48,9 @@ _VERDICT_LABELS = {
 # Line-start markdown that escape_markdown leaves alone: headings, lists, block quotes.
 _LINE_START_MARKUP = re.compile(r"^(#{1,3} |[-*+] |>)")
 _NUMBERED_LIST = re.compile(r"^(\d+)\. ")
+# Characters Discord's markdown reads inside or around a bare link; encoded as %XX they
+# mean the same to a web server (RFC 3986, section 2).
+_URL_MARKUP = set("*_~|`<>()[]\\\"'")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -72,6 +78,25 @@ def quote(text: str) -> str:
 def _plain(text: str) -> str:
     """For footers, which show markdown literally: one line, mentions neutralised."""
     return escape_mentions(" ".join(text.split()))
+
+
+def link(url: str | None) -> str | None:
+    """`url` made safe to show as a link, or None when it is not an `http(s)` URL with a
+    host (only such a URL may go into an embed's `url`, which Discord rejects otherwise)."""
+    if not url or any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return "".join(f"%{ord(c):02X}" if c in _URL_MARKUP else c for c in url)
+
+
+def _url_text(url: str) -> str:
+    """A record's `url` as embed text: a link when it is one, else quoted text."""
+    return link(url) or quote(url)
 
 
 def notice(text: str) -> str:
@@ -115,7 +140,7 @@ def context_embed(context: Context, several_docs: bool = False) -> discord.Embed
         lines.append(f"**{label}{text}**" if is_target else f"{label}{text}")
         remaining -= len(lines[-1])
     embed = discord.Embed(title=shorten(quote(context.title), TITLE_LIMIT), description="\n".join(lines),
-                          colour=_COLOUR_FOUND, url=context.target.url)
+                          colour=_COLOUR_FOUND, url=link(context.target.url))
     return embed.set_footer(text=shorten(f"Source: {_plain(context.title)}", _FOOTER_CAP))
 
 
@@ -204,8 +229,9 @@ def _code(text: str) -> str:
 
 def _citation_body(citation: Citation) -> Callable[[int], str]:
     def body(limit: int) -> str:
-        link = f"\n{citation.url}" if citation.url and len(citation.url) + 1 <= limit // 2 else ""
-        return "> " + shorten(quote(citation.sentence), limit - 2 - len(link)) + link
+        url = _url_text(citation.url) if citation.url else ""
+        line = f"\n{url}" if url and len(url) + 1 <= limit // 2 else ""
+        return "> " + shorten(quote(citation.sentence), limit - 2 - len(line)) + line
     return body
 
 
@@ -216,6 +242,6 @@ def _source_body(source: SourceInfo) -> Callable[[int], str]:
         if source.date:
             lines.append(quote(source.date))
         if source.url:
-            lines.append(source.url)
+            lines.append(_url_text(source.url))
         return shorten("\n".join(lines), limit)
     return body

@@ -6,8 +6,12 @@ Nothing here knows any particular article. The rules:
   end a sentence; elsewhere, one followed by a lower-case letter (hard-wrapped text);
 - the title is the first paragraph when it is short and does not end a sentence;
 - the standfirst is a short paragraph right after the title;
-- the byline is a "By ..." line or an author bio ("NAME is a ... reporter at ...");
-  bios are kept as body text, since readers ask who wrote a piece;
+- the byline is a "By ..." line, else the names of the authors of bios ("NAME is a ...
+  reporter at ..."), never a bio sentence itself; bios are kept as body text, since
+  readers ask who wrote a piece;
+- a photo credit ("NAME/AGENCY via Getty Images", "AP Photo/NAME", "Photo: ...",
+  "(Reuters)") and a social-media handle ("Twitter: @name") are not text: dropped when
+  they are a whole line, cut off when they end one (a caption's credit, a bio's handle);
 - site prompts (subscribe, comment, share, sign in, newsletter ...) are dropped, and a
   teaser heading ("More from ...", "Related", "Recommended", "Read more", "Most popular")
   is dropped with everything after it;
@@ -41,6 +45,30 @@ _BIO = re.compile(
     r"(reporter|correspondent|editor|writer|columnist|journalist|contributor|analyst|"
     r"author|producer|fellow|critic|editor-at-large)s?\b"
 )
+# A credit is recognised by its structure, not by who is credited: a label ("Photo:",
+# "Photograph by"), a wire agency name alone, "... via AGENCY", or a person or agency and
+# another name joined by slashes, three words or more ("Sergei Gapon/AFP",
+# "REUTERS/Kevin Lamarque"), which a short heading like "Israel/Palestine" is not.
+_AGENCY = (r"(?:Getty Images|AP|AFP|Reuters|EPA(?:-EFE)?|Bloomberg|Shutterstock|Alamy|"
+           r"Associated Press|Agence France-Presse|Xinhua|Anadolu(?: Agency)?|Sipa|Pool|TASS|Sputnik)")
+_NAME_WORD = r"[A-Z][\w.'’&-]*"
+_CREDIT = re.compile(
+    r"^\(?(?:"
+    r"(?i:(?:photo(?:graph)?|image|picture|illustration|video|(?:(?:photo|image|picture) )?credit)s?\s*:"
+    r"|(?:photo(?:graph)?|image|picture|illustration|video)s?\s+by)\s*\S.{0,100}"
+    rf"|(?:{_NAME_WORD}(?:\s*/\s*|\s+)){{1,6}}via\s+{_AGENCY}"
+    rf"|{_AGENCY}(?:\s+Photo)?"
+    rf"|(?=(?:[^\s/]+[\s/]+){{2}}[^\s/])(?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}"
+    rf"(?:\s*/\s*(?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD})+"
+    r")\)?$"
+)
+_HANDLE = re.compile(
+    r"^(?i:(?:twitter|x|instagram|threads|bluesky|mastodon|tiktok|facebook|linkedin)\s*:\s*@[\w.@-]+"
+    r"|(?:follow|find) (?:\w+ ){1,3}on (?:twitter|x|instagram|threads|bluesky|mastodon|tiktok)\b.{0,40}"
+    r"|@\w{1,30})\.?$"
+)
+# Where a line's last sentence starts: after a sentence end and white space.
+_LAST_PART = re.compile(r"(?<=[.!?\u201d\"])\s+(?=\S[^.!?]*$)")
 _AUTHOR_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", "\u201d", '"', ":", ";")
 _TITLE_MAX = 200
@@ -107,6 +135,28 @@ def _authors_from(line: str) -> tuple[str, ...]:
     return tuple(n.strip(" .") for n in _AUTHOR_SPLIT.split(names) if n.strip(" ."))
 
 
+def _is_credit_or_handle(part: str) -> bool:
+    part = part.strip()
+    if not 0 < len(part) <= 120:
+        return False
+    return bool(_HANDLE.match(part)) or (not part.endswith((".", "!", "?")) and bool(_CREDIT.match(part)))
+
+
+def _without_credit(text: str, start: int, end: int) -> int:
+    """Where paragraph `text[start:end]` ends once a trailing photo credit or handle is cut
+    off; `start` when the whole paragraph is one."""
+    if _is_credit_or_handle(text[start:end]):
+        return start
+    tail = _LAST_PART.search(text, start, end)
+    if tail and _is_credit_or_handle(text[tail.end():end]):
+        return tail.start()
+    return end
+
+
+def _names(authors: list[str]) -> str:
+    return authors[0] if len(authors) == 1 else f"{', '.join(authors[:-1])} and {authors[-1]}"
+
+
 def clean_page(text: str, known_title: str | None = None) -> CleanedPage:
     """Find the title, standfirst and byline of a page and the paragraphs worth indexing.
 
@@ -129,6 +179,9 @@ def clean_page(text: str, known_title: str | None = None) -> CleanedPage:
     kept: list[tuple[int, int]] = []
     kept_words: list[frozenset[str]] = []
     for start, end in spans[body_start:]:
+        end = _without_credit(text, start, end)
+        if end == start:
+            continue
         paragraph = text[start:end]
         folded = fold(paragraph)
         if _TEASER.match(folded) and len(paragraph) <= _PROMPT_MAX:
@@ -145,7 +198,6 @@ def clean_page(text: str, known_title: str | None = None) -> CleanedPage:
         bio = _BIO.match(paragraph)
         if bio and bio.group("name") not in authors:
             authors.append(bio.group("name"))
-            byline = byline or paragraph
         words = _words(paragraph)
         twin = next((i for i, w in enumerate(kept_words) if _is_near_duplicate(w, words)), None)
         if twin is None:
@@ -154,4 +206,6 @@ def clean_page(text: str, known_title: str | None = None) -> CleanedPage:
         elif end - start > kept[twin][1] - kept[twin][0]:
             kept[twin] = (start, end)
             kept_words[twin] = words
+    if byline is None and authors:
+        byline = _names(authors)
     return CleanedPage(title, standfirst, byline, tuple(authors), tuple(kept))

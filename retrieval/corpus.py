@@ -6,13 +6,21 @@ order, not recursively), and `.jsonl` / `.jsonl.gz` collections of
 whole before anything is returned: an empty, binary, undecodable or oversize file raises
 `ArticleError` naming it, so a corpus is never half loaded. A collection record whose
 text is all boilerplate (nothing left after cleaning) is skipped, not an error.
+
+Nothing is read before it is known to be bounded: a path must be a regular file (a FIFO
+or device would block or never end), an article file's size is checked before it is
+read, and a collection is read a line at a time, each line at most
+`collection_line_limit(max_bytes)` bytes.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -99,9 +107,36 @@ def article_from_text(doc: str, text: str, *, title: str | None = None, url: str
     )
 
 
+def collection_line_limit(max_bytes: int) -> int:
+    """The longest collection line read: an article's text at the limit, every character
+    JSON-escaped as `\\uXXXX` (6 bytes for each byte of UTF-8 at most), and room for the
+    other fields."""
+    return 6 * max_bytes + 1_000_000
+
+
+def _open_regular(path: Path, max_bytes: int | None = None) -> io.BufferedReader:
+    """`path` opened for reading when it is a regular file of at most `max_bytes`; checked
+    on the open file itself, and opened non-blocking so that a FIFO cannot hang the open."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise ArticleError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(f"{path}: not a regular file (a pipe, device or socket cannot be a corpus)")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise ArticleError(f"{path}: {info.st_size:,} bytes is over the {max_bytes:,}-byte limit")
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def _read_article_file(path: Path, max_bytes: int) -> Article:
     try:
-        data = path.read_bytes()
+        with _open_regular(path, max_bytes) as file:
+            data = file.read(max_bytes + 1)  # + 1: a file that grew since the check is refused too
     except OSError as error:
         raise ArticleError(f"{path}: cannot read ({error.strerror})") from None
     text = decode_article_bytes(data, str(path), max_bytes)
@@ -120,14 +155,21 @@ def _read_article_file(path: Path, max_bytes: int) -> Article:
 
 
 def _read_collection(path: Path, max_bytes: int) -> list[Article]:
-    opener = gzip.open if _name(path).endswith(".gz") else open
+    limit = collection_line_limit(max_bytes)
     articles = []
     try:
-        with opener(path, "rt", encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
+        with _open_regular(path) as raw:
+            stream = gzip.GzipFile(fileobj=raw) if _name(path).endswith(".gz") else raw
+            for number, data in enumerate(iter(lambda: stream.readline(limit + 1), b""), 1):
+                label = f"{path}, line {number}"
+                if len(data) > limit:
+                    raise ArticleError(f"{label}: the line is over the {limit:,}-byte limit")
+                try:
+                    line = data.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as error:
+                    raise ArticleError(f"{label}: not UTF-8 text (bad byte at offset {error.start})") from None
                 if not line.strip():
                     continue
-                label = f"{path}, line {number}"
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError:
@@ -136,7 +178,7 @@ def _read_collection(path: Path, max_bytes: int) -> list[Article]:
                     articles.append(_article_from_record(record, label, max_bytes))
                 except _NothingLeft:
                     continue
-    except (OSError, EOFError, UnicodeError) as error:
+    except (OSError, EOFError) as error:
         raise ArticleError(f"{path}: cannot read the collection ({error})") from None
     if not articles:
         raise ArticleError(f"{path}: the collection holds no articles")

@@ -153,6 +153,17 @@ class Engine:
                 return sentence
         raise UnknownRefError(f"no sentence {ref!r}; refs look like 4.2 (paragraph.sentence)")
 
+    def article_text(self, doc: str) -> str:
+        """The text of article `doc` as factbot decoded it, which every citation's span
+        indexes: `article_text(c.doc)[c.start:c.end] == c.sentence`. For a .txt or .md file
+        it is the file's bytes as UTF-8 with a leading byte-order mark dropped and line
+        endings kept as they are (Python: `open(path, encoding="utf-8-sig", newline="")`);
+        for an .html page, the text extracted from it; for a collection record, its "text"
+        with control characters made spaces. `UnknownRefError` when no article is `doc`."""
+        if doc not in self.corpus.docs:
+            raise UnknownRefError(f"no article {doc!r}; `source` lists the loaded articles")
+        return self.corpus.article(doc).text
+
     def sources(self) -> list[SourceInfo]:
         return [SourceInfo(a.doc, a.title, a.byline or (", ".join(a.authors) or None), count, a.url, a.date)
                 for a, count in zip(self.corpus.articles, self.corpus.sentence_counts())]

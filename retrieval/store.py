@@ -10,17 +10,32 @@ and sentences are span columns into them, so loading maps the arrays into memory
 A save writes a hidden temporary folder beside the target and renames it into place; an
 index already there is renamed aside first and removed last, so a failed or interrupted
 save leaves the previous index readable (a load finds it where it was set aside when a
-kill fell between the two renames), and the next save removes what a killed one left.
-A load checks the format version, the tokenizer settings, every file's presence and size
-and the arrays' shapes and types; whatever is wrong raises `IndexFormatError` saying how
-to rebuild.
+kill fell between the two renames). Folders and files are made with the modes the umask
+gives, like any the user makes, so a service user can read an index a deploy user built.
+
+A temporary folder is named `.NAME.tmp-PID@HOST-RANDOM` after the save that writes it.
+Saves and loads remove the temporary folders that killed saves left: those of a process
+on this host that is no longer running, and, when the owner cannot be checked (another
+host, an older factbot's name, a system without POSIX signals), those untouched for
+`STALE_AFTER_SECONDS`. A save in progress elsewhere is never removed by another's clean-up.
+
+A load checks the format version, the tokenizer settings, every file's presence and size,
+the arrays' shapes and types, and their values with vectorised checks (postings point at
+sentences, offsets ascend, weights are finite, every sentence lies inside its paragraph
+and every paragraph inside its article's text); whatever is wrong raises
+`IndexFormatError` in one line, saying how to rebuild, or, when the index is only
+unreadable to this user, that permission was denied.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import socket
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +51,10 @@ from .text import Tokenizer
 FORMAT = "factbot-index"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+STALE_AFTER_SECONDS = 24 * 3600
+# Far above any BM25 weight (an idf times k1 + 1), far below where sums overflow.
+_MAX_WEIGHT = 1e9
+_OWNER = re.compile(r"-(?P<pid>\d+)@(?P<host>[^@]+)-[0-9a-f]+$")
 _ARTICLE_FIELDS = ("doc", "title", "standfirst", "byline", "authors", "url", "date", "source")
 # name: (dtype, number of dimensions)
 _ARRAYS = {
@@ -55,7 +74,8 @@ def save_index(path: str | Path, corpus: Corpus, index: SentenceIndex, tokenizer
         raise IndexWriteError(f"{target} exists and is not a factbot index; choose a new folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        _remove_stale_temporaries(target)
+        staging = _new_folder(target, "tmp")
     except OSError as error:
         raise IndexWriteError(f"cannot write the index to {target}: {error.strerror}") from None
     try:
@@ -73,13 +93,18 @@ def load_index(path: str | Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
     save was killed between its two renames, the previous index is read where it was set
     aside."""
     folder = Path(path)
+    _remove_stale_temporaries(folder)
     if not folder.exists():
         folder = next(iter(sorted(_set_aside(folder))), folder)
     try:
         return _read(folder)
     except IndexFormatError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+    except PermissionError as error:
+        name = Path(error.filename).name if error.filename else folder.name
+        raise IndexFormatError(f"cannot load the index at {folder}: permission denied reading {name}; "
+                               f"make the folder readable by this user (chmod -R a+rX {folder})") from None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
         raise _format_error(folder, _reason(error)) from None
 
 
@@ -90,10 +115,56 @@ def _set_aside(target: Path) -> list[Path]:
 
 
 def _remove_leftovers(target: Path) -> None:
-    """Temporary and set-aside folders of `target` left by saves that were killed."""
-    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
-        for leftover in target.parent.glob(pattern):
+    """Once a new index is in place: previous ones set aside, and stale temporary folders."""
+    for leftover in target.parent.glob(f".{target.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    _remove_stale_temporaries(target)
+
+
+def _new_folder(target: Path, kind: str) -> Path:
+    """A new hidden folder beside `target` named for this process, made with the mode the
+    umask gives (`tempfile.mkdtemp` would make it 0700, unreadable to other users)."""
+    while True:
+        folder = target.parent / f".{target.name}.{kind}-{os.getpid()}@{_host()}-{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname()) or "localhost"
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove, best effort, the temporary folders of saves of `target` that were killed."""
+    try:
+        leftovers = list(target.parent.glob(f".{target.name}.tmp-*"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        if _is_stale(leftover):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _is_stale(folder: Path) -> bool:
+    owner = _OWNER.search(folder.name)
+    if owner and os.name == "posix" and owner["host"] == _host():
+        pid = int(owner["pid"])
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)  # signal 0 sends nothing: it asks whether the process exists
+        except (ProcessLookupError, OverflowError):
+            return True
+        except PermissionError:  # it exists, run by another user
+            return False
+        return False
+    try:
+        return time.time() - folder.stat().st_mtime > STALE_AFTER_SECONDS
+    except OSError:
+        return False
 
 
 def _rebuild_hint(folder: Path) -> str:
@@ -179,7 +250,7 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
     else:
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        aside = _new_folder(target, "old")
         os.rename(target, aside / target.name)
         os.rename(staging, target)
         shutil.rmtree(aside, ignore_errors=True)
@@ -203,6 +274,7 @@ def _read(folder: Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
     if manifest.get("version") != FORMAT_VERSION:
         raise _format_error(folder, f"it has format version {manifest.get('version')}, "
                                     f"this factbot reads version {FORMAT_VERSION}")
+    _check_manifest(folder, manifest)
     tokenizer = Tokenizer.from_settings(manifest["tokenizer"])
     if tokenizer is None:
         raise _format_error(folder, "it was built with other tokenizer settings")
@@ -218,6 +290,7 @@ def _read(folder: Path) -> tuple[Corpus, SentenceIndex, Tokenizer]:
     columns = _read_json(folder / "articles.json")
     counts = manifest["counts"]
     _check_shapes(folder, arrays, counts, terms, columns)
+    _check_values(folder, arrays, counts)
     params = BM25Params(**manifest["bm25"])
     index = SentenceIndex.from_arrays(terms, arrays, params)
     spans = SentenceSpans(arrays["sentence_article"], arrays["sentence_paragraph"], arrays["sentence_number"],
@@ -269,6 +342,73 @@ def _check_shapes(folder: Path, arrays: dict[str, np.ndarray], counts: dict, ter
                     if arrays[name][0] != 0 or arrays[name][-1] != len(arrays[of])]
     if problems:
         raise _format_error(folder, f"{', '.join(problems)} do not match the manifest")
+
+
+def _check_manifest(folder: Path, manifest: dict) -> None:
+    files, counts, bm25 = manifest.get("files"), manifest.get("counts"), manifest.get("bm25")
+    well_formed = (
+        isinstance(files, dict) and all(isinstance(size, int) and size >= 0 for size in files.values())
+        and all(isinstance(name, str) and name == Path(name).name for name in files)
+        and isinstance(counts, dict)
+        and all(isinstance(counts.get(key), int) and counts[key] >= 0
+                for key in ("articles", "sentences", "terms", "postings"))
+        and isinstance(bm25, dict) and set(bm25) == {"k1", "b", "epsilon"}
+        and all(isinstance(value, (int, float)) and math.isfinite(value) for value in bm25.values())
+        and isinstance(manifest.get("tokenizer"), dict)
+    )
+    if not well_formed:
+        raise _format_error(folder, f"{MANIFEST} is malformed")
+
+
+def _check_values(folder: Path, arrays: dict[str, np.ndarray], counts: dict) -> None:
+    """Vectorised checks that every stored number points where it may, so a corrupt index
+    of the right size is refused at load rather than failing, or answering nonsense, later."""
+    n_sentences = counts["sentences"]
+
+    def refuse(name: str, why: str) -> None:
+        raise _format_error(folder, f"{name}.npy is corrupt ({why})")
+
+    for name in ("offsets", "article_text_offsets", "paragraph_offsets"):
+        if (np.diff(arrays[name]) < 0).any():
+            refuse(name, "offsets go backwards")
+    offsets, positions = arrays["offsets"], arrays["positions"]
+    if len(positions) and (positions.min() < 0 or positions.max() >= n_sentences):
+        refuse("positions", "a posting points past the sentences")
+    weights = arrays["weights"]
+    # min and max are NaN when any weight is, and infinite when any is.
+    if len(weights) and not -_MAX_WEIGHT <= weights.min() <= weights.max() <= _MAX_WEIGHT:
+        refuse("weights", "a weight is not a finite number")
+    by_impact = arrays["by_impact"]
+    postings_per_term = np.diff(offsets)
+    used = postings_per_term > 0
+    if len(by_impact) and (by_impact.min() < 0 or (np.maximum.reduceat(by_impact, offsets[:-1][used])
+                                                   >= postings_per_term[used]).any()):
+        refuse("by_impact", "an entry points outside its term's postings")
+    if len(arrays["lengths"]) and arrays["lengths"].min() < 0:
+        refuse("lengths", "a negative length")
+
+    text_bytes = np.diff(arrays["article_text_offsets"])
+    paragraph_offsets, paragraphs = arrays["paragraph_offsets"], arrays["paragraphs"]
+    paragraph_article = np.repeat(np.arange(len(text_bytes)), np.diff(paragraph_offsets))
+    if len(paragraphs) and ((paragraphs[:, 0] < 0).any() or (paragraphs[:, 0] > paragraphs[:, 1]).any()
+                            or (paragraphs[:, 1] > text_bytes[paragraph_article]).any()):
+        refuse("paragraphs", "a paragraph lies outside its article's text")
+    article = arrays["sentence_article"]
+    if not n_sentences:
+        return
+    if article.min() < 0 or article.max() >= len(text_bytes) or (np.diff(article) < 0).any():
+        refuse("sentence_article", "sentences are not in article order")
+    paragraph = arrays["sentence_paragraph"].astype(np.int64)
+    first = paragraph_offsets[article]
+    if (paragraph < 1).any() or (first + paragraph > paragraph_offsets[article + 1]).any():
+        refuse("sentence_paragraph", "a sentence names a paragraph its article lacks")
+    if arrays["sentence_number"].min() < 1:
+        refuse("sentence_number", "a sentence number below 1")
+    spans = paragraphs[first + paragraph - 1]
+    start, end = arrays["sentence_start"], arrays["sentence_end"]
+    if (start < spans[:, 0]).any() or (start > end).any() or (end > spans[:, 1]).any():
+        refuse("sentence_end" if (end > spans[:, 1]).any() else "sentence_start",
+               "a sentence lies outside its paragraph")
 
 
 class _StoredArticles(Sequence[Article]):

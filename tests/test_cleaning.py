@@ -114,11 +114,41 @@ def test_author_bio_is_kept_as_text_and_names_the_author():
     assert page.authors == ("Ana Ruiz",)
 
 
+def test_two_bios_make_a_byline_of_both_names():
+    text = ("Storm Hits Coast\n\nWinds reached 90 miles.\n\nAna Ruiz is a climate reporter at the Gazette.\n\n"
+            "Li Wei is a staff writer at the Gazette. Twitter: @liwei\n")
+    page = clean_page(text)
+    assert page.byline == "Ana Ruiz and Li Wei" and page.authors == ("Ana Ruiz", "Li Wei")
+    assert kept(text, page)[-1] == "Li Wei is a staff writer at the Gazette."
+
+
+CREDITS = ["Sergei Gapon/AFP via Getty Images", "AP Photo/Evan Vucci", "REUTERS/Kevin Lamarque",
+           "Anna Moneymaker/Pool/Getty Images", "Photo: Jane Doe for The Gazette", "Photograph by Ann Poe",
+           "(Reuters)", "Getty Images", "Image credit: Ann Poe/Shutterstock"]
+HANDLES = ["Twitter:\u00a0@janedoe", "X: @jane_doe", "Follow her on Twitter @janedoe", "@janedoe"]
+
+
+@pytest.mark.parametrize("credit", CREDITS + HANDLES)
+def test_credit_and_handle_lines_are_dropped_and_cut_from_line_ends(credit):
+    caption = "Rescuers search the harbor near Port Alden, on Monday."
+    text = f"Storm Hits Coast\n\nWinds reached 90 miles.\n\n{credit}\n\n{caption} {credit}\n\nThe bridge closed.\n"
+    assert kept(text, clean_page(text)) == ["Winds reached 90 miles.", caption, "The bridge closed."]
+
+
+@pytest.mark.parametrize("line", ["Israel/Palestine", "Photos show the damage to the pier.", "Images of the storm",
+                                  "The AP reported the closure.", "He said it was 50/50 whether it would open.",
+                                  "Follow the money"])
+def test_lines_that_only_look_like_credits_are_kept(line):
+    text = f"Storm Hits Coast\n\nWinds reached 90 miles.\n\n{line}\n\nThe bridge closed.\n"
+    assert line in kept(text, clean_page(text))
+
+
 def test_exact_and_near_duplicates_keep_the_longest_copy_in_the_first_place():
     short = "Officials inspect the damaged pier in Port Alden on Monday."
     long = "Officials inspect the damaged pier in Port Alden on Monday, a day after the storm. Photo: Ann Poe"
     text = f"Storm Hits Coast\n\n{short}\n\n{short}\n\nWinds reached 90 miles.\n\n{long}\n\nThe end came.\n"
-    assert kept(text, clean_page(text)) == [long, "Winds reached 90 miles.", "The end came."]
+    assert kept(text, clean_page(text)) == [long.removesuffix(" Photo: Ann Poe"), "Winds reached 90 miles.",
+                                            "The end came."]
 
 
 def test_first_paragraph_that_ends_a_sentence_is_not_a_title():
@@ -189,8 +219,14 @@ def test_bundled_indexes_no_site_prompt(bundled_engine):
     assert not [s.text for s in bundled_engine.corpus.sentences if SITE_PROMPT.search(s.text)]
 
 
+def test_bundled_indexes_no_credit_or_handle(bundled_engine):
+    credit = re.compile(r"/\S*\s*(via )?Getty Images|Twitter:|@\w+$")
+    assert credit.search(bundled_article_text())
+    assert not [s.text for s in bundled_engine.corpus.sentences if credit.search(s.text)]
+
+
 def test_bundled_byline_and_author_bios_are_kept(bundled_engine, bundled_article):
-    assert bundled_article.byline
+    assert bundled_article.byline == " and ".join(bundled_article.authors)
     assert len(bundled_article.authors) >= 1
     for author in bundled_article.authors:
         assert any(s.text.startswith(author) for s in bundled_engine.corpus.sentences), author

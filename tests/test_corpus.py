@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from retrieval import ArticleError, Corpus, Engine, FactbotError, load_articles, load_bundled
+from retrieval.corpus import collection_line_limit
 
 HTML_PAGE = """<!doctype html>
 <html><head><title>Harbor Bridge Approved | Harbor Times</title>
@@ -190,7 +194,7 @@ BAD_INPUTS: dict[str, tuple[str, bytes | None, str]] = {
     "empty collection": ("none.jsonl", b"\n\n", "no articles"),
     "zero-byte collection": ("zero.jsonl", b"", "no articles"),
     "undecodable collection": ("latin1.jsonl", '{"id": "a", "text": "Caf\u00e9"}\n'.encode("latin-1"),
-                               "cannot read"),
+                               "line 1: not UTF-8 text"),
     "corrupt gzip": ("broken.jsonl.gz", b"\x1f\x8b\x08\x00garbage", "cannot read"),
     "html without text": ("blank.html", b"<html><head><script>x=1</script></head><body> </body></html>",
                           "no text"),
@@ -269,3 +273,66 @@ def test_a_sentence_s_neighbours_stay_in_its_article(two_article_engine):
     assert corpus.neighbour(second[1], -1) == second[0]
     assert corpus.neighbour(second[-1], 1) is None
     assert corpus.neighbour(first[0], 2) == first[2]
+
+
+# Reading is bounded: size and file type are checked before anything is read
+
+def _peak_bytes_while(call) -> int:
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def _sparse(path, size):
+    with open(path, "wb") as file:
+        file.truncate(size)  # no disk used: a hole reads as zeros
+    return path
+
+
+def test_an_oversize_article_is_refused_without_reading_it(tmp_path):
+    path = _sparse(tmp_path / "huge.txt", 50_000_000)
+    with pytest.raises(ArticleError, match="50,000,000 bytes is over the 100,000-byte limit"):
+        load_articles([path], max_bytes=100_000)
+    peak = _peak_bytes_while(lambda: pytest.raises(ArticleError, load_articles, [path], max_bytes=100_000))
+    assert peak < 5_000_000
+
+
+def test_an_oversize_collection_line_is_refused_after_reading_at_most_the_line_limit(tmp_path):
+    path = _sparse(tmp_path / "huge.jsonl", 50_000_000)  # one line of 50 MB
+    limit = collection_line_limit(100_000)
+    with pytest.raises(ArticleError, match=f"line 1: the line is over the {limit:,}-byte limit"):
+        load_articles([path], max_bytes=100_000)
+    peak = _peak_bytes_while(lambda: pytest.raises(ArticleError, load_articles, [path], max_bytes=100_000))
+    assert peak < 3 * limit
+
+
+def test_a_collection_line_at_the_limit_is_read(tmp_path):
+    text = "Russia has sent troops to Belarus. " * 2_800  # under 100,000 bytes
+    path = tmp_path / "ok.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "\u00e9" + text}, ensure_ascii=True) + "\n", encoding="utf-8")
+    assert [a.doc for a in load_articles([path], max_bytes=100_000)] == ["a"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("name", ["pipe.txt", "pipe.jsonl"])
+def test_a_fifo_is_refused_instead_of_hanging(tmp_path, name):
+    path = tmp_path / name
+    os.mkfifo(path)
+    outcome = []
+
+    def load():
+        try:
+            load_articles([path])
+        except ArticleError as error:
+            outcome.append(str(error))
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=30)  # a hang, not a speed limit
+    if worker.is_alive():
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # let the blocked read finish
+        worker.join()
+    assert outcome == [f"{path}: not a regular file (a pipe, device or socket cannot be a corpus)"]

@@ -10,6 +10,7 @@ import io
 import itertools
 import logging
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -145,6 +146,16 @@ async def test_an_empty_question_gets_usage_help(factbot):
     assert sent().content == "Usage: !ask <question>"
 
 
+async def test_a_prefix_error_replies_to_the_askers_message_without_pinging(factbot):
+    bot_, payloads = factbot
+    with pytest.raises(commands.MissingRequiredArgument):
+        await dpytest.message("!ask")
+    (asked,) = [m.id for m in bot_.cached_messages if m.content == "!ask"]
+    assert sent().content == "Usage: !ask <question>"
+    assert payloads[-1]["message_reference"]["message_id"] == asked
+    assert payloads[-1]["allowed_mentions"] == NO_PINGS  # replied_user defaults to false: no ping
+
+
 async def test_an_over_long_question_is_refused(factbot):
     with pytest.raises(commands.RangeError):
         await dpytest.message("!ask " + "why " * 200)
@@ -185,6 +196,33 @@ async def test_cooldown_is_per_user(make_bot):
     assert sent().embeds
 
 
+async def test_spam_during_a_cooldown_gets_one_slow_down_reply(make_bot):
+    await make_bot(Settings(cooldown=30), members=2)
+    first, second = dpytest.get_config().members
+    await dpytest.message(f"!ask {TROOPS}", member=first)
+    assert sent().embeds
+    with pytest.raises(commands.CommandOnCooldown):
+        await dpytest.message(f"!ask {TROOPS}", member=first)
+    assert sent().content.startswith("Slow down: try again in")
+    await dpytest.message("!help", member=first)  # another command, its own cooldown
+    assert sent().embeds
+    for text in (f"!ask {TROOPS}", "!help", f"!ask {TROOPS}"):
+        with pytest.raises(commands.CommandOnCooldown):
+            await dpytest.message(text, member=first)
+    assert dpytest.verify().message().nothing()  # told once; the rest of the spam is ignored
+    await dpytest.message(f"!ask {TROOPS}", member=second)  # others are answered as usual
+    assert sent().embeds
+
+
+async def test_help_has_a_cooldown(make_bot):
+    await make_bot(Settings(cooldown=30))
+    await dpytest.message("!help")
+    assert sent().embeds
+    with pytest.raises(commands.CommandOnCooldown):
+        await dpytest.message("!help")
+    assert sent().content.startswith("Slow down")
+
+
 async def test_a_mention_with_a_question_is_answered(factbot, engine):
     bot_, payloads = factbot
     await dpytest.message(f"{bot_.user.mention} {TROOPS}")
@@ -198,10 +236,37 @@ async def test_a_mention_can_name_a_command(factbot):
     assert sent().embeds[0].title == "Loaded articles"
 
 
-async def test_a_bare_mention_gets_usage_help(factbot):
+async def test_a_bare_mention_gets_usage_help_for_the_mention(factbot):
+    bot_, _ = factbot
     with pytest.raises(commands.MissingRequiredArgument):
-        await dpytest.message(factbot[0].user.mention)
+        await dpytest.message(bot_.user.mention)
+    assert sent().content == embeds.notice(f"Usage: @{bot_.user.name} <question>")
+    with pytest.raises(commands.MissingRequiredArgument):
+        await dpytest.message(f"{bot_.user.mention} context")
+    assert sent().content == embeds.notice(f"Usage: @{bot_.user.name} context <ref>")
+
+
+async def test_mentions_and_prefixes_are_not_part_of_the_question(factbot, engine):
+    bot_, _ = factbot
+    member = dpytest.get_config().members[0]
+    expected = embeds.answer_embed(engine.ask("how many troops", bot_.settings.k)).to_dict()
+    for message in ("!ask @everyone how many troops", f"!ask how many {member.mention} troops",
+                    f"{bot_.user.mention} !ask how many troops", f"{bot_.user.mention} @here how many troops"):
+        await dpytest.message(message)
+        assert sent().embeds[0].to_dict() == expected, message
+
+
+async def test_a_question_of_only_mentions_gets_usage_help(factbot):
+    with pytest.raises(commands.MissingRequiredArgument):
+        await dpytest.message("!ask @everyone @here")
     assert sent().content == "Usage: !ask <question>"
+
+
+async def test_a_message_that_only_pings_the_bot_later_is_not_a_question(factbot):
+    bot_, _ = factbot
+    await dpytest.message(f"thanks! {bot_.user.mention}")
+    await dpytest.message(f"how many troops, {bot_.user.mention}?")
+    assert dpytest.verify().message().nothing()
 
 
 async def test_messages_that_do_not_address_the_bot_are_ignored(factbot):
@@ -392,6 +457,13 @@ def test_create_bot_reads_the_environment_and_needs_no_token(monkeypatch, tmp_pa
     assert factbot.intents.message_content and not factbot.intents.members and not factbot.intents.presences
 
 
+def test_no_voice_library_warnings_at_start(engine, caplog, monkeypatch):
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    bot.create_bot(Settings(), engine)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def test_without_message_content_the_bot_warns_once(engine, caplog):
     bot.create_bot(Settings(), engine, intents=default_intents(message_content=False))
     ours = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("bot.")]
@@ -498,6 +570,45 @@ def test_without_the_message_content_intent_the_bot_reconnects_without_it(gatewa
     assert gateway.bots[0].engine is gateway.bots[1].engine  # built once
     ours = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("bot.")]
     assert len(ours) == 1 and "message content intent is off" in ours[0].getMessage()
+
+
+_STOPPABLE_BOT = """
+import asyncio, sys, threading
+import bot.discord_bot as discord_bot
+
+def blocking_load(settings):
+    print("loading", flush=True)
+    threading.Event().wait()
+
+async def serve_forever(self, token, *, reconnect=True):
+    print("serving", flush=True)
+    await asyncio.Event().wait()
+
+if sys.argv[1] == "loading":
+    discord_bot.load_engine = blocking_load
+else:
+    discord_bot.load_engine = lambda settings: object()
+    discord_bot.FactBot.start = serve_forever
+sys.exit(discord_bot.run(environ={"DISCORD_TOKEN": sys.argv[2]}, env_file=None))
+"""
+
+
+@pytest.mark.parametrize("phase", ["loading", "serving"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_is_one_log_line_and_exit_0_even_while_loading(tmp_path, phase, sig):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FACTBOT_"))}
+    process = subprocess.Popen([sys.executable, "-c", _STOPPABLE_BOT, phase, TOKEN], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == phase
+        process.send_signal(sig)
+        _, err = process.communicate(timeout=30)  # a hang, not a speed limit
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if "WARNING" in line or "ERROR" in line or "stopped" in line]
+    assert len(lines) == 1 and lines[0].endswith(f"stopped by {sig.name}")
 
 
 def _factbot(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -1,3 +1,5 @@
+import json
+import re
 import discord
 import pytest
 from hypothesis import given, settings
@@ -231,3 +233,49 @@ def test_help_embed_lists_each_usage():
     assert "`/ask <question>` or `!ask <question>`: Answer a question." in embed.description
     assert "`/source` or `!source`" in embed.description
     assert_within_limits(embed)
+
+
+# fields of a collection record
+
+PHISHING = "[Your account is locked, log in](https://evil.example/login)"
+NOT_URLS = [PHISHING, "||spoiler||", "javascript:alert(1)", "see https://evil.example", "ftp://x.example/a",
+            "https://", "<@&123456789012345678>"]
+
+
+def _markup(text: str) -> bool:
+    """Whether `text` holds an unescaped link bracket or spoiler bar."""
+    return re.search(r"(?<!\\)[\[|]", text) is not None
+
+
+@pytest.mark.parametrize("url", NOT_URLS)
+def test_only_an_http_url_is_a_link(url):
+    assert embeds.link(url) is None
+    cited = citation(url=url, title=PHISHING)
+    shown = [embeds.answer_embed(Answer("q?", True, None, (cited,))).fields[0].value,
+             embeds.sources_embed([SourceInfo("doc", PHISHING, PHISHING, 3, url)]).fields[0].value]
+    for text in shown:
+        assert not _markup(text) and "<@&1" not in text
+    context = embeds.context_embed(Context(PHISHING, cited))
+    assert context.url is None and not _markup(context.title)
+
+
+def test_an_http_url_is_a_link_with_markup_encoded():
+    url = "https://example.org/wiki/A_(b)||c||"
+    assert embeds.link(url) == "https://example.org/wiki/A%5F%28b%29%7C%7Cc%7C%7C"
+    context = embeds.context_embed(Context("T", citation(url=url)))
+    assert context.url == embeds.link(url)
+    assert embeds.link("HTTPS://Example.org/a") == "HTTPS://Example.org/a"
+
+
+def test_a_collection_record_cannot_break_context_or_make_links(tmp_path):
+    from retrieval import Engine
+    record = {"id": "a", "title": PHISHING, "url": "not a url", "authors": [PHISHING],
+              "text": "Russia has sent 30,000 troops to Belarus. The drills end in February. "
+                      "Officials in Poland are worried about the buildup."}
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    engine = Engine.from_paths([path])
+    context = embeds.context_embed(engine.context("1.1"))
+    assert context.url is None
+    source = embeds.sources_embed(engine.sources()).fields[0]
+    assert "not a url" in source.value and not _markup(source.value)

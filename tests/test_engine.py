@@ -244,3 +244,36 @@ def test_bundled_sources(bundled_engine, bundled_article):
     assert source.title == bundled_article.title
     assert source.byline
     assert source.sentences == len(bundled_engine.corpus.sentences)
+
+
+ARTICLE_LINES = ["Harbor Bridge Approved", "",
+                 "The city council voted 7-2 on Tuesday to approve a bridge across the harbor.", "",
+                 "Construction is expected to begin in March and take about four years.", "",
+                 "Critics argue the bridge will increase traffic in the old town."]
+
+
+def test_article_text_is_what_every_citation_span_indexes(tmp_path):
+    crlf_bom = tmp_path / "crlf.txt"
+    crlf_bom.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(ARTICLE_LINES).encode("utf-8"))
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Harbor &amp; Bridge</title></head><body>"
+                    + "".join(f"<p>{line} &amp; more.</p>" for line in ARTICLE_LINES if line) + "</body></html>",
+                    encoding="utf-8")
+    collection = tmp_path / "c.jsonl"
+    collection.write_text('{"id": "rec", "text": "' + "\\r\\n\\u0007".join(ARTICLE_LINES[2:]) + '"}\n',
+                          encoding="utf-8")
+    engine = Engine.from_paths([crlf_bom, page, collection])
+    with open(crlf_bom, encoding="utf-8-sig", newline="") as file:
+        assert engine.article_text("crlf") == file.read()
+    for question in ("When will construction begin?", "How did the council vote?", "What about traffic?"):
+        for cited in engine.ask(question, k=MAX_K).citations:
+            assert engine.article_text(cited.doc)[cited.start:cited.end] == cited.sentence
+    with pytest.raises(FactbotError, match="no article 'nope'"):
+        engine.article_text("nope")
+
+
+def test_article_text_from_a_saved_index(harbor_engine, tmp_path):
+    harbor_engine.save(tmp_path / "index")
+    loaded = Engine.from_index(tmp_path / "index")
+    doc = loaded.corpus.docs[0]
+    assert loaded.article_text(doc) == harbor_engine.article_text(doc)

@@ -3,6 +3,7 @@ import io
 import json
 import os
 import stat
+import time
 
 import numpy as np
 import pytest
@@ -135,11 +136,56 @@ DAMAGE = {
 }
 
 
+def _alter(folder, name, change):
+    """Rewrites one array with some values changed: same dtype and shape, same file size."""
+    array = np.load(folder / f"{name}.npy", allow_pickle=False).copy()
+    change(array)
+    np.save(folder / f"{name}.npy", array, allow_pickle=False)
+
+
+def _swap_first_unequal(array):
+    i = int(np.flatnonzero(np.diff(array) > 0)[5])
+    array[i], array[i + 1] = array[i + 1], array[i]
+
+
+DAMAGE.update({
+    "posting past the sentences": (lambda f: _alter(f, "positions", lambda a: a.__setitem__(0, 10**6)),
+                                   "positions.npy is corrupt"),
+    "negative posting": (lambda f: _alter(f, "positions", lambda a: a.__setitem__(-1, -1)), "positions.npy"),
+    "NaN weight": (lambda f: _alter(f, "weights", lambda a: a.__setitem__(5, np.nan)), "weights.npy"),
+    "infinite weight": (lambda f: _alter(f, "weights", lambda a: a.__setitem__(5, np.inf)), "weights.npy"),
+    "offsets backwards": (lambda f: _alter(f, "offsets", _swap_first_unequal), "offsets.npy"),
+    "by_impact out of its term": (lambda f: _alter(f, "by_impact", lambda a: a.__setitem__(0, 10**6)),
+                                  "by_impact.npy"),
+    "huge sentence_end": (lambda f: _alter(f, "sentence_end", lambda a: a.__setitem__(3, 10**6)),
+                          "sentence_end.npy"),
+    "sentence_end past its paragraph": (lambda f: _alter(f, "sentence_end", lambda a: a.__setitem__(0, a[-1])),
+                                        "sentence_end.npy"),
+    "sentence of another article": (lambda f: _alter(f, "sentence_article", lambda a: a.__setitem__(0, 7)),
+                                    "sentence_article.npy"),
+    "paragraph past the text": (lambda f: _alter(f, "paragraphs", lambda a: a.__setitem__((0, 1), 10**8)),
+                                "paragraphs.npy"),
+    "files is a list": (lambda f: _rewrite_manifest(f, lambda m: m.update(files=[])), "malformed"),
+    "counts is text": (lambda f: _rewrite_manifest(f, lambda m: m.update(counts="many")), "malformed"),
+    "NaN bm25 parameter": (lambda f: _rewrite_manifest(f, lambda m: m["bm25"].update(k1=float("nan"))),
+                           "malformed"),
+})
+
+
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
 def test_a_damaged_index_names_the_rebuild_command(copy_of_saved, damage):
     harm, said = DAMAGE[damage]
     harm(copy_of_saved)
     assert said in _load_error(copy_of_saved)
+
+
+def test_a_valid_index_never_scores_nan(saved):
+    loaded = Engine.from_index(saved)
+    assert np.isfinite(loaded.index.weights).all()
+    for question in QUESTIONS:
+        for cited in loaded.ask(question).citations:
+            assert np.isfinite(cited.score)
+            json.dumps(cited.score, allow_nan=False)
 
 
 def test_a_missing_folder_names_the_rebuild_command(tmp_path):
@@ -194,3 +240,50 @@ def _plain_corpus_and_index(engine: Engine):
     corpus = engine.corpus
     index = SentenceIndex.build([tokenizer.tokens(s.text) for s in corpus.sentences])
     return corpus, index
+
+
+def test_an_index_is_made_with_the_umasks_modes(bundled_engine, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        bundled_engine.save(tmp_path / "index")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "index").stat().st_mode) == 0o755
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "index").iterdir()} == {0o644}
+
+
+def test_an_unreadable_index_says_permission_denied_not_rebuild(copy_of_saved, monkeypatch):
+    def denied(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(store.np, "load", denied)
+    with pytest.raises(IndexFormatError) as raised:
+        Engine.from_index(copy_of_saved)
+    message = str(raised.value)
+    assert "permission denied reading " in message and REBUILD not in message and "\n" not in message
+
+
+def _leftover(parent, name, age_seconds=0):
+    folder = parent / name
+    folder.mkdir()
+    (folder / "positions.npy").write_bytes(b"partial")
+    if age_seconds:
+        then = time.time() - age_seconds
+        os.utime(folder, (then, then))
+    return folder
+
+
+@pytest.mark.parametrize("action", ["load", "save"])
+def test_temporary_folders_of_killed_saves_are_removed(bundled_engine, tmp_path, action):
+    bundled_engine.save(tmp_path / "index")
+    host = store._host()
+    dead = _leftover(tmp_path, f".index.tmp-999999999@{host}-0badc0de")  # no such process
+    running = _leftover(tmp_path, f".index.tmp-{os.getppid()}@{host}-0badc0de")  # a save in progress
+    elsewhere = _leftover(tmp_path, ".index.tmp-123@another-host-0badc0de")
+    old_style = _leftover(tmp_path, ".index.tmp-k2j4h5", age_seconds=store.STALE_AFTER_SECONDS + 60)
+    recent_old_style = _leftover(tmp_path, ".index.tmp-x8y7z6")
+    if action == "load":
+        Engine.from_index(tmp_path / "index")
+    else:
+        bundled_engine.save(tmp_path / "index")
+    assert not dead.exists() and not old_style.exists()
+    assert running.exists() and elsewhere.exists() and recent_old_style.exists()
