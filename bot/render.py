@@ -45,6 +45,7 @@ def check_to_json(check: ClaimCheck) -> dict:
         "verdict": check.verdict.value,
         "evidence": [citation_to_json(c) for c in check.evidence],
         "explanation": check.explanation,
+        "confidence": check.confidence,
     }
 
 
@@ -78,7 +79,7 @@ def _confidence(value: float | None) -> str:
 
 
 def check_to_text(check: ClaimCheck, several_docs: bool = False) -> str:
-    lines = [f"Verdict: {check.verdict.value.replace('_', ' ')}: {check.explanation}"]
+    lines = [f"Verdict: {check.verdict.value.replace('_', ' ')}: {check.explanation}{_confidence(check.confidence)}"]
     lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(check.evidence, 1))
     return "\n".join(lines)
 

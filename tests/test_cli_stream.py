@@ -21,7 +21,7 @@ QUESTION = "Who is the Polish foreign minister?"
 CLAIM = "Russia has sent troops to Belarus."
 COMMANDS = [
     pytest.param("ask", "question", QUESTION, {"found", "answer", "attribution", "confidence", "citations"}, id="ask"),
-    pytest.param("check", "claim", CLAIM, {"verdict", "evidence", "explanation"}, id="check"),
+    pytest.param("check", "claim", CLAIM, {"verdict", "evidence", "explanation", "confidence"}, id="check"),
 ]
 
 # Lines that are not valid questions or claims, each with what its "error" must mention.
