@@ -44,6 +44,7 @@ from .evidence import CHECK_CANDIDATES, Evidence, coverage
 from .lexicon import LOCATIVE_BEFORE_PLACE, Lexicon
 from .models import Sentence, Verdict
 from .names import name_chunks
+from .question import standard_spelling
 from .numbers import (CURRENCIES, Agreement, Quantity, compare_dates, compare_quantities,
                       date_phrases, find_quantities)
 from .text import Tokenizer, stem
@@ -325,8 +326,8 @@ class ClaimChecker:
         """The claim's evidence, the rules' judgement of its best-covering sentences, and
         the verdict model's features."""
         slots = _slot_spans(claim)
-        content = self.terms(_blank(claim, slots))
-        all_terms = self.tokenizer.tokens(claim)
+        content = self.terms(standard_spelling(_blank(claim, slots)))
+        all_terms = self.tokenizer.tokens(standard_spelling(claim))
         if not all_terms:
             raise QuestionError("the claim has no searchable words; state something about the article")
         sentences = self.corpus.sentences
