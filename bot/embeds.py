@@ -19,6 +19,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo, Verdict
 
+from .frontend import count, ref_label
 from .render import NOT_FOUND
 
 TITLE_LIMIT = 256
@@ -133,7 +134,7 @@ def context_embed(context: Context, several_docs: bool = False) -> discord.Embed
     lines: list[str] = []
     remaining = DESCRIPTION_LIMIT - len(rows)  # one newline per row
     for i, (citation, is_target) in enumerate(rows):
-        label = f"{_code(_ref(citation, several_docs))} "
+        label = f"{_code(ref_label(citation, several_docs))} "
         markup = 4 if is_target else 0
         room = remaining // (len(rows) - i) - len(label) - markup
         text = shorten(quote(citation.sentence), room)
@@ -152,10 +153,10 @@ def sources_embed(sources: Sequence[SourceInfo]) -> discord.Embed:
         shown, hidden = shown[:FIELD_COUNT_LIMIT - 1], len(shown) - (FIELD_COUNT_LIMIT - 1)
     total = sum(s.sentences for s in sources)
     embed = discord.Embed(title="Loaded articles", colour=_COLOUR_FOUND,
-                          description=f"{_count(len(sources), 'article')}, {_count(total, 'sentence')}.")
+                          description=f"{count(len(sources), 'article')}, {count(total, 'sentence')}.")
     fields = [_Field("", quote(s.title or s.doc), _source_body(s)) for s in shown]
     if hidden:
-        fields.append(_Field("", "More", lambda limit: shorten(f"and {hidden:,} more articles", limit)))
+        fields.append(_Field("", "More", lambda limit: shorten(f"and {count(hidden, 'more article')}", limit)))
     return _add_fields(embed, fields)
 
 
@@ -205,7 +206,7 @@ def _with_citations(embed: discord.Embed, citations: Sequence[Citation], several
     if titles:
         prefix = "Source: " if len(titles) == 1 else "Sources: "
         embed.set_footer(text=shorten(prefix + "; ".join(_plain(t) for t in titles), _FOOTER_CAP))
-    fields = [_Field(quote(_ref(c, several_docs)), quote(c.title), _citation_body(c)) for c in citations]
+    fields = [_Field(quote(ref_label(c, several_docs)), quote(c.title), _citation_body(c)) for c in citations]
     return _add_fields(embed, fields)
 
 
@@ -213,14 +214,6 @@ def _answer_line(answer: Answer) -> str:
     said = f" (according to {quote(answer.attribution)})" if answer.attribution else ""
     short = shorten(quote(answer.answer or ""), _SUMMARY_LIMIT // 2)
     return f"**{short}**{shorten(said, _SUMMARY_LIMIT // 2)}"
-
-
-def _ref(citation: Citation, several_docs: bool) -> str:
-    return citation.sentence_id if several_docs else citation.ref
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _code(text: str) -> str:
@@ -238,7 +231,7 @@ def _citation_body(citation: Citation) -> Callable[[int], str]:
 def _source_body(source: SourceInfo) -> Callable[[int], str]:
     def body(limit: int) -> str:
         lines = [quote(source.byline)] if source.byline else []
-        lines.append(f"{source.sentences:,} sentences · id {_code(source.doc)}")
+        lines.append(f"{count(source.sentences, 'sentence')} · id {_code(source.doc)}")
         if source.date:
             lines.append(quote(source.date))
         if source.url:
