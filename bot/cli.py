@@ -106,9 +106,16 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _json_line(row: dict, out: TextIO) -> str:
-    """One JSON line; non-ASCII kept as is unless the output cannot encode it."""
+    """One JSON line; non-ASCII kept as is unless the output cannot encode it. A NaN or
+    infinity, which JSON cannot hold (Python would write a bare `NaN`), is a FactbotError:
+    the line becomes an error row rather than one a JSON parser refuses."""
+    from retrieval import FactbotError
+
     utf = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
-    return json.dumps(row, ensure_ascii=not utf) + "\n"
+    try:
+        return json.dumps(row, ensure_ascii=not utf, allow_nan=False) + "\n"
+    except ValueError:
+        raise FactbotError("the result holds a number JSON cannot represent (NaN or infinity)") from None
 
 
 def _input_lines(lines: Iterable[str | bytes] | None) -> Iterator[tuple[str, str | None]]:
