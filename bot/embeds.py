@@ -20,7 +20,7 @@ from discord.utils import escape_markdown, escape_mentions
 from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo, Verdict
 
 from .frontend import count, ref_label
-from .render import NOT_FOUND
+from .render import NOT_FOUND, confidence_label
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -107,14 +107,17 @@ def notice(text: str) -> str:
 
 def answer_embed(answer: Answer, several_docs: bool = False) -> discord.Embed:
     """The reply to `ask`: the short answer in bold, or "The article doesn't say.", then
-    each citation quoted under its ref and article title."""
+    each citation quoted under its ref and article title; the footer gives the confidence
+    of a found answer (as the CLI and REPL do) before the sources."""
     if answer.found:
         summary = _answer_line(answer) if answer.answer else "From the article:"
     else:
         summary = NOT_FOUND + ("\nRelated sentences, not an answer:" if answer.citations else "")
     embed = discord.Embed(title=shorten(quote(answer.question), TITLE_LIMIT), description=summary,
                           colour=_COLOUR_FOUND if answer.found else _COLOUR_NOT_FOUND)
-    return _with_citations(embed, answer.citations, several_docs)
+    shown = answer.found and answer.confidence is not None
+    note = confidence_label(answer.confidence).capitalize() if shown else ""
+    return _with_citations(embed, answer.citations, several_docs, note)
 
 
 def check_embed(check: ClaimCheck, several_docs: bool = False) -> discord.Embed:
@@ -201,11 +204,16 @@ def _add_fields(embed: discord.Embed, fields: Sequence[_Field]) -> discord.Embed
     return embed
 
 
-def _with_citations(embed: discord.Embed, citations: Sequence[Citation], several_docs: bool) -> discord.Embed:
+def _with_citations(embed: discord.Embed, citations: Sequence[Citation], several_docs: bool,
+                    note: str = "") -> discord.Embed:
+    """Adds a field per citation and a footer of `note` (kept whole) and the sources."""
     titles = list(dict.fromkeys(c.title for c in citations))
+    footer = [note] if note else []
     if titles:
         prefix = "Source: " if len(titles) == 1 else "Sources: "
-        embed.set_footer(text=shorten(prefix + "; ".join(_plain(t) for t in titles), _FOOTER_CAP))
+        footer.append(prefix + "; ".join(_plain(t) for t in titles))
+    if footer:
+        embed.set_footer(text=shorten(_SEPARATOR.join(footer), _FOOTER_CAP))
     fields = [_Field(quote(ref_label(c, several_docs)), quote(c.title), _citation_body(c)) for c in citations]
     return _add_fields(embed, fields)
 

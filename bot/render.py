@@ -73,8 +73,13 @@ def answer_to_text(answer: Answer, several_docs: bool = False) -> str:
     return "\n".join(lines)
 
 
+def confidence_label(value: float) -> str:
+    """"confidence 83%": the found model's probability, as every front end shows it."""
+    return f"confidence {value:.0%}"
+
+
 def _confidence(value: float | None) -> str:
-    return f" [confidence {value:.0%}]" if value is not None else ""
+    return f" [{confidence_label(value)}]" if value is not None else ""
 
 
 def check_to_text(check: ClaimCheck, several_docs: bool = False) -> str:

@@ -90,6 +90,13 @@ async def test_ask_answers_with_the_cited_troop_sentence(factbot, engine):
     assert payloads[0]["allowed_mentions"] == NO_PINGS
 
 
+async def test_ask_shows_the_confidence_in_the_footer(factbot, engine):
+    answer = engine.ask(TROOPS, factbot[0].settings.k)
+    assert answer.found and answer.confidence is not None
+    await dpytest.message(f"!ask {TROOPS}")
+    assert sent().embeds[0].footer.text.startswith(f"Confidence {answer.confidence:.0%} · Source: ")
+
+
 async def test_a_question_full_of_mentions_pings_nobody(factbot):
     bot_, payloads = factbot
     bot_.allowed_mentions = discord.AllowedMentions.all()  # even if the bot-wide policy were lost
