@@ -48,6 +48,20 @@ def check_to_json(check: ClaimCheck) -> dict:
     }
 
 
+def source_to_json(source: SourceInfo, text: str) -> dict:
+    """A loaded article for `factbot source --json`; `text` is `Engine.article_text`, which
+    every citation's `start` and `end` index."""
+    return {
+        "doc": source.doc,
+        "title": source.title,
+        "byline": source.byline,
+        "sentences": source.sentences,
+        "url": source.url,
+        "date": source.date,
+        "text": text,
+    }
+
+
 def error_to_json(key: str, text: str, message: str) -> dict:
     return {key: text, "error": message}
 
