@@ -2,6 +2,7 @@
 pinned CI installs, lint before tests."""
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 
@@ -54,3 +55,13 @@ def test_ci_installs_pinned_then_lints_then_runs_the_readme_tests():
     assert "-c constraints.txt" in steps[install]
     assert steps[install + 1:] == ["ruff check .", "python -m pytest"]
     assert "python -m pytest" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_shipped_data_file_is_package_data(pyproject):
+    # The tests import the source tree, so a data file left out of the wheel passes them all
+    # and fails only once installed (as found-model.json did).
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["retrieval"]
+    shipped = [p for p in (ROOT / "retrieval" / "data").iterdir() if p.is_file() and p.suffix != ".py"]
+    assert shipped
+    missing = [p.name for p in shipped if not any(fnmatch.fnmatch(f"data/{p.name}", g) for g in patterns)]
+    assert missing == []
