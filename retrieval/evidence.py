@@ -32,10 +32,17 @@ _TERMS_CACHE = 65_536
 
 @dataclass(frozen=True)
 class SentenceTerms:
-    """A sentence's terms, and its adjacent pairs of terms."""
+    """A sentence's terms, its adjacent pairs of terms, and the first `PREFIX` letters of
+    its terms at least that long (so a prefix match is one set look-up)."""
 
     terms: frozenset[str]
     pairs: frozenset[tuple[str, str]]
+    prefixes: frozenset[str]
+
+    @classmethod
+    def of(cls, tokens: list[str]) -> "SentenceTerms":
+        return cls(frozenset(tokens), frozenset(zip(tokens, tokens[1:])),
+                   frozenset(t[:PREFIX] for t in tokens if len(t) >= PREFIX))
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,9 @@ class Candidate:
         return Hit(self.position, self.score)
 
 
-def holds_by_prefix(held: frozenset[str], term: str) -> bool:
+def holds_by_prefix(held: SentenceTerms, term: str) -> bool:
     """Whether `held` has `term`, or a term with the same first `PREFIX` letters."""
-    if term in held:
-        return True
-    if PREFIX and len(term) >= PREFIX:
-        return any(h[:PREFIX] == term[:PREFIX] for h in held)
-    return False
+    return term in held.terms or len(term) >= PREFIX and term[:PREFIX] in held.prefixes
 
 
 def coverage(weights: dict[str, float], held: Iterable[str]) -> float:
@@ -74,7 +77,7 @@ def coverage(weights: dict[str, float], held: Iterable[str]) -> float:
     return sum(w for t, w in weights.items() if t in held) / mass if mass else 1.0
 
 
-def coverage_by_prefix(weights: dict[str, float], held: frozenset[str]) -> float:
+def coverage_by_prefix(weights: dict[str, float], held: SentenceTerms) -> float:
     """The weighted share of `weights`' terms that `held` holds by `holds_by_prefix`."""
     mass = sum(weights.values())
     return sum(w for t, w in weights.items() if holds_by_prefix(held, t)) / mass if mass else 1.0
@@ -102,8 +105,7 @@ class Evidence:
         return self.search.document_frequency(term) > 0
 
     def _terms_of(self, position: int) -> SentenceTerms:
-        tokens = self.tokenizer.tokens(self.corpus.sentences[position].text)
-        return SentenceTerms(frozenset(tokens), frozenset(zip(tokens, tokens[1:])))
+        return SentenceTerms.of(self.tokenizer.tokens(self.corpus.sentences[position].text))
 
     def neighbour_scores(self, terms: list[str], positions: list[int]) -> list[tuple[float, float]]:
         """BM25 of the sentences just before and after each position, 0.0 across articles."""

@@ -123,7 +123,7 @@ class Ranker:
         ranked = []
         for hit, (before, after) in zip(hits, around):
             held = self.evidence.terms_of(hit.position)
-            covered = coverage_by_prefix(weights, held.terms)
+            covered = coverage_by_prefix(weights, held)
             shared_pairs = len(bigrams & held.pairs)
             type_match = bool(TYPE) and self.spans.holds_answer_type(hit.position, question)
             score = (hit.score + NEIGHBOUR * before + NEIGHBOUR_NEXT * after
@@ -136,7 +136,7 @@ class Ranker:
             ranked.append(Candidate(hit.position, hit.score, before, after, covered, coverage(weights, held.terms),
                                     bigram_share, type_match, score))
         ranked.sort(key=lambda c: (-c.score, c.position))
-        held = self.evidence.terms_of(ranked[0].position).terms
+        held = self.evidence.terms_of(ranked[0].position)
         share = coverage_by_prefix(weights, held)
         about_focus = not question.counted or any(holds_by_prefix(held, t) for t in question.counted)
         context = RankingContext(tuple(ranked), weights, frozenset(t for t in weights if holds_by_prefix(held, t)),
