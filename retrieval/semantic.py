@@ -16,17 +16,23 @@ Encoders (docs/SEMANTIC.md has the measurements that chose the default):
 
 Each text is encoded alone, never padded into a batch, so a text's vector does not depend on
 what it was encoded with (`encode(a + b) == encode(a) + encode(b)` row for row).
+
+`SentenceVectors` holds a corpus's sentence vectors (float16, row i for sentence position i)
+with the encoder name and model sha256 that made them; `SentenceSimilarity` pairs them with
+the encoder that can read them and is what the Ranker is given (docs/SEMANTIC.md).
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-__all__ = ["ENCODERS", "DEFAULT_ENCODER", "SentenceEncoder", "load_encoder"]
+__all__ = ["ENCODERS", "DEFAULT_ENCODER", "SentenceEncoder", "SentenceSimilarity", "SentenceVectors",
+           "encode_sentences", "load_encoder"]
 
 DEFAULT_ENCODER = "minilm"
 ENCODERS = ("minilm", "wordllama")
@@ -48,6 +54,7 @@ class SentenceEncoder(Protocol):
 
     name: str
     dimension: int
+    model_sha256: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """A `(len(texts), dimension)` float32 array whose rows have L2 norm 1 (a zero row
@@ -81,6 +88,7 @@ class MiniLMEncoder:
 
     name = "minilm"
     dimension = 384
+    model_sha256 = _MINILM_MODEL[2]
 
     def __init__(self, model: Path, tokenizer: Path, threads: int = 1):
         import onnxruntime
@@ -112,6 +120,7 @@ class WordLlamaEncoder:
 
     name = "wordllama"
     dimension = 256
+    model_sha256 = _WORDLLAMA_WEIGHTS[2]
 
     def __init__(self, weights: Path, tokenizer: Path):
         from safetensors import safe_open
@@ -148,3 +157,45 @@ def load_encoder(name: str | None = None) -> SentenceEncoder | None:
         return WordLlamaEncoder(weights, tokenizer)
     except ImportError:
         return None
+
+
+@dataclass(frozen=True, eq=False)
+class SentenceVectors:
+    """A corpus's sentence vectors, `rows[i]` for sentence position i, stored as float16
+    (the fusion's figures are identical to float32's, docs/SEMANTIC.md), and the encoder
+    name and model sha256 that made them: vectors are only compared with a question's
+    vector from the same model."""
+
+    encoder: str
+    model_sha256: str
+    rows: np.ndarray
+
+    def made_by(self, encoder: SentenceEncoder) -> bool:
+        return (self.encoder == encoder.name and self.model_sha256 == encoder.model_sha256
+                and self.rows.ndim == 2 and self.rows.shape[1] == encoder.dimension)
+
+
+def encode_sentences(encoder: SentenceEncoder, texts: Sequence[str]) -> SentenceVectors:
+    """The vectors of `texts` (a corpus's sentences, in position order) as float16 rows."""
+    rows = encoder.encode(list(texts)).astype(np.float16) if texts else np.zeros((0, encoder.dimension), np.float16)
+    return SentenceVectors(encoder.name, encoder.model_sha256, rows)
+
+
+class SentenceSimilarity:
+    """Cosine similarity between a question and sentences: the question encoded by
+    `encoder`, the sentences read from `vectors`, which that encoder's model made."""
+
+    def __init__(self, encoder: SentenceEncoder, vectors: SentenceVectors):
+        if not vectors.made_by(encoder):
+            raise ValueError(f"the sentence vectors were made by {vectors.encoder} ({vectors.model_sha256[:12]}), "
+                             f"not by {encoder.name} ({encoder.model_sha256[:12]})")
+        self.encoder = encoder
+        self.vectors = vectors
+
+    def similarities(self, text: str, positions: Sequence[int]) -> list[float]:
+        """The cosine of `text`'s vector with each sentence at `positions`, in that order."""
+        if not len(positions):
+            return []
+        question = self.encoder.encode([text])[0]
+        rows = self.vectors.rows[np.asarray(positions, dtype=np.int64)].astype(np.float32)
+        return (rows @ question).astype(np.float64).tolist()
