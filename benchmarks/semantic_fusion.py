@@ -1,10 +1,10 @@
 """Fusing factbot's ranking with sentence-embedding similarity, on SQuAD v1.1 dev and the news
 dev questions, in one run.
 
-    python benchmarks/semantic_fusion.py [--squad PATH] [--news DIR] [--limit N] [--encoders minilm,wordllama]
+    python -m benchmarks.semantic_fusion [--squad PATH] [--news DIR] [--limit N] [--encoders minilm,wordllama]
 
-For each question, factbot's Ranker re-ranks BM25's top 50 sentences (`Ranking.hits` with
-their scores, as `Engine.ask` gets them). Fusion adds to each candidate's score
+For each question, factbot's Ranker re-ranks BM25's top 50 sentences by words alone
+(`EngineConfig(semantic=False)`; `Ranking.hits` with their scores). Fusion adds to each candidate's score
     w * best * cos(question vector, sentence vector)
 where `best` is the top re-ranked score, so the bonus scales with the query as the Ranker's own
 bonuses do. Two candidate sets:
@@ -13,20 +13,17 @@ bonuses do. Two candidate sets:
           (a sentence that shares no word with the question has a re-ranked score of 0).
 w is swept and chosen on SQuAD only (best R@1, then R@3, then the smaller w); the news
 figures are printed at that w and at w = 0, never tuned on. Sentence vectors are also scored
-stored as float16 and as int8 (one float32 scale per row) at the chosen w.
+stored as float16 and as int8 (one float32 scale per row) at the chosen w. The engine itself
+(`ranking.SEMANTIC`) fuses as "rerank" does, with float16 vectors.
 
-SQuAD: each of the 48 articles is its own corpus and a hit is `squad_sentences.hit_rank`'s.
+SQuAD: each of the 48 articles is its own corpus and a hit is `metrics.span_rank_of_hit`'s.
 News: each article alone is the corpus (as `score.py --articles` asks), only answerable
-items count, and a hit is a cited sentence holding `gold_sentence_contains` after folding
-case, quotes, dashes and white space (score.py's `norm`).
+items count, and a hit is `metrics.rank_of_hit`'s (score.py's rule).
 """
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -34,29 +31,21 @@ from pathlib import Path
 
 import numpy as np
 
-from squad_sentences import DEFAULT as SQUAD_DEFAULT, hit_rank
-
-from retrieval import Engine
-from retrieval.corpus import article_from_text, load_articles
+from benchmarks.data import BENCHMARKS, NEWS, load_collection, load_dev_questions, load_qa_docs
+from benchmarks.metrics import rank_of_hit, recall_metrics, span_rank_of_hit
+from retrieval import Engine, EngineConfig
+from retrieval.corpus import article_from_text
 from retrieval.question import analyse
 from retrieval.semantic import ENCODERS, load_encoder
 
-NEWS_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "news"
+SQUAD_DEFAULT = BENCHMARKS / "squad_v1.1_dev.jsonl.gz"
+LEXICAL = EngineConfig(semantic=False)
 WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 VARIANTS = ("rerank", "union")
 PRECISIONS = ("float32", "float16", "int8")
 CANDIDATES = 50
 DENSE_K = 10
 TOP = 3
-
-# score.py's folding, so a hit here is a hit there.
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2014": "-", "\u2013": "-", "\u00a0": " "})
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").translate(_FOLD)).strip().lower()
-
 
 def _stored(vectors: np.ndarray, precision: str) -> np.ndarray:
     """The vectors as they would be read back after being stored at `precision`."""
@@ -80,8 +69,7 @@ class Tally:
         self.ranks.setdefault(key, []).append(rank)
 
     def recall(self, key: tuple, r: int) -> float:
-        ranks = self.ranks[key]
-        return sum(1 for x in ranks if x and x <= r) / max(len(ranks), 1)
+        return recall_metrics(self.ranks[key], (r,))[f"R@{r}"]
 
 
 @dataclass
@@ -137,44 +125,40 @@ def _encode_article(engine: Engine, positions: range, encoders: dict, timing: Ti
 
 def run_squad(path: Path, encoders: dict, limit: int, timing: Timing) -> Tally:
     tally = Tally()
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            if limit and number >= limit:
-                break
-            doc = json.loads(line)
-            article = article_from_text(doc["doc_id"], doc["text"], title=doc["title"])
-            engine = Engine.from_articles([article])
-            positions = engine.corpus.article_sentences(article.doc)
-            vectors = _encode_article(engine, positions, encoders, timing)
-            sentences = engine.corpus.sentences
-            for q in doc["questions"]:
-                tally.asked += 1
+    for number, doc in enumerate(load_qa_docs(path)):
+        if limit and number >= limit:
+            break
+        article = article_from_text(doc.doc_id, doc.text, title=doc.title)
+        engine = Engine.from_articles([article], LEXICAL)
+        positions = engine.corpus.article_sentences(article.doc)
+        vectors = _encode_article(engine, positions, encoders, timing)
+        sentences = engine.corpus.sentences
+        for q in doc.questions:
+            tally.asked += 1
 
-                def is_hit(order, answers=q["answers"]):
-                    return hit_rank([(sentences[p].start, sentences[p].end) for p in order], article.text, answers)
+            def is_hit(order, answers=[(a.text, a.start) for a in q.answers]):
+                return span_rank_of_hit([(sentences[p].start, sentences[p].end) for p in order], article.text, answers)
 
-                _score_question(q["q"], engine, positions, vectors, encoders, is_hit, tally, timing)
+            _score_question(q.q, engine, positions, vectors, encoders, is_hit, tally, timing)
     return tally
 
 
 def run_news(folder: Path, encoders: dict, timing: Timing) -> tuple[Tally, list[str]]:
-    articles = {a.doc: a for a in load_articles([folder / "dev_articles.jsonl"])}
-    items = [json.loads(line) for line in open(folder / "dev_questions.jsonl", encoding="utf-8") if line.strip()]
-    items = [i for i in items if i.get("answerable") and i.get("gold_sentence_contains")]
+    articles = load_collection(folder / "dev_articles.jsonl")
+    items = [i for i in load_dev_questions(folder / "dev_questions.jsonl") if i.answerable]
     tally, ids = Tally(), []
-    for doc in dict.fromkeys(i["doc_id"] for i in items):
-        engine = Engine.from_articles([articles[doc]])
+    for doc in dict.fromkeys(i.doc_id for i in items):
+        engine = Engine.from_articles([articles[doc]], LEXICAL)
         positions = engine.corpus.article_sentences(doc)
         vectors = _encode_article(engine, positions, encoders, timing)
-        for item in (i for i in items if i["doc_id"] == doc):
+        for item in (i for i in items if i.doc_id == doc):
             tally.asked += 1
-            ids.append(item["id"])
-            gold = _norm(item["gold_sentence_contains"])
+            ids.append(item.id)
 
-            def is_hit(order, gold=gold):
-                return next((r for r, p in enumerate(order, 1) if gold in _norm(engine.corpus.sentences[p].text)), None)
+            def is_hit(order, gold=item.gold):
+                return rank_of_hit([engine.corpus.sentences[p].text for p in order], gold)
 
-            _score_question(item["question"], engine, positions, vectors, encoders, is_hit, tally, timing)
+            _score_question(item.question, engine, positions, vectors, encoders, is_hit, tally, timing)
     return tally, ids
 
 
@@ -186,7 +170,7 @@ def _chosen_weight(tally: Tally, name: str, variant: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--squad", default=str(SQUAD_DEFAULT))
-    parser.add_argument("--news", default=str(NEWS_DEFAULT))
+    parser.add_argument("--news", default=str(NEWS))
     parser.add_argument("--limit", type=int, default=0, help="only the first N SQuAD articles")
     parser.add_argument("--encoders", default=",".join(ENCODERS))
     args = parser.parse_args()

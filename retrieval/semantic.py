@@ -77,6 +77,12 @@ def _packaged_file(package: str, relative: str, sha256: str | None = None) -> Pa
     return None
 
 
+def _encodable(text: str) -> str:
+    """`text` with what UTF-8 cannot hold (a lone surrogate) replaced: the tokenizers take
+    only valid Unicode, and a question may hold anything."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _normalised(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
@@ -107,7 +113,7 @@ class MiniLMEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            ids = np.asarray([self._tokenizer.encode(text).ids], dtype=np.int64)
+            ids = np.asarray([self._tokenizer.encode(_encodable(text)).ids], dtype=np.int64)
             mask = np.ones_like(ids)
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                               "token_type_ids": np.zeros_like(ids)})[0][0]
@@ -136,7 +142,7 @@ class WordLlamaEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return _normalised(self._model.embed(list(texts), norm=False))
+        return _normalised(self._model.embed([_encodable(t) for t in texts], norm=False))
 
 
 def load_encoder(name: str | None = None) -> SentenceEncoder | None:

@@ -69,6 +69,11 @@ def test_vectors_are_deterministic_and_independent_of_the_batch(encoder):
     assert np.array_equal(first[1], alone[0])
 
 
+def test_text_that_is_not_valid_unicode_is_encoded(encoder):
+    (vector,) = encoder.encode(["\ud800 troops"])
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
+
+
 def test_no_texts_give_an_empty_matrix(encoder):
     assert encoder.encode([]).shape == (0, encoder.dimension)
 
