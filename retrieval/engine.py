@@ -108,7 +108,7 @@ class Engine:
             return cls(corpus, index, tokenizer, SentenceSimilarity(encoder, vectors))
         if config.semantic:
             raise FactbotError(f"{reason}; rebuild it with factbot[semantic] installed")
-        note = f"{reason}: ranking by words alone (rebuild the index with factbot[semantic] installed to use them)"
+        note = f"{reason}: ranking by words alone (rebuild it with `factbot index build` to rank by meaning too)"
         _log.warning(note)
         return cls(corpus, index, tokenizer, notes=(note,))
 
