@@ -1,4 +1,4 @@
-"""The `factbot` command line: ask, check, repl (and discord, index).
+"""The `factbot` command line: ask, check, source, repl (and discord, index).
 
 Exit codes (`frontend.ExitCode`): 0 ok, 1 input or corpus error (one line on stderr),
 2 usage, 130 interrupted. This module never imports discord, and imports the retrieval
@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="one JSON object per claim")
     _add_source(check)
 
+    source = commands.add_parser("source", help="list the loaded articles (--json: with their text)",
+                                 description="List the loaded articles: id, title, byline, sentence "
+                                             "count. --json writes one object per article with its "
+                                             "text, which every citation's start and end index.")
+    source.add_argument("--json", action="store_true",
+                        help='one JSON object per article: {"doc", "title", "byline", "sentences", '
+                             '"url", "date", "text"}')
+    _add_source(source)
+
     repl = commands.add_parser("repl", help="ask questions interactively")
     repl.add_argument("--k", type=_k, default=DEFAULT_K, help=f"sentences to cite, 1-{MAX_K}")
     _add_source(repl)
@@ -106,9 +115,16 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _json_line(row: dict, out: TextIO) -> str:
-    """One JSON line; non-ASCII kept as is unless the output cannot encode it."""
+    """One JSON line; non-ASCII kept as is unless the output cannot encode it. A NaN or
+    infinity, which JSON cannot hold (Python would write a bare `NaN`), is a FactbotError:
+    the line becomes an error row rather than one a JSON parser refuses."""
+    from retrieval import FactbotError
+
     utf = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
-    return json.dumps(row, ensure_ascii=not utf) + "\n"
+    try:
+        return json.dumps(row, ensure_ascii=not utf, allow_nan=False) + "\n"
+    except ValueError:
+        raise FactbotError("the result holds a number JSON cannot represent (NaN or infinity)") from None
 
 
 def _input_lines(lines: Iterable[str | bytes] | None) -> Iterator[tuple[str, str | None]]:
@@ -162,6 +178,15 @@ def _run_check(args, engine: Engine, stdin, out: TextIO) -> int:
                     render.check_to_json, lambda c: render.check_to_text(c, several))
 
 
+def _run_source(args, engine: Engine, stdin, out: TextIO) -> int:
+    if not args.json:
+        out.write(render.sources_to_text(engine.sources()) + "\n")
+        return ExitCode.OK
+    for source in engine.sources():
+        out.write(_json_line(render.source_to_json(source, engine.article_text(source.doc)), out))
+    return ExitCode.OK
+
+
 def _run_discord(args: argparse.Namespace, err: TextIO) -> int:
     from .discord_bot import run as run_discord
     return run_discord(corpus=args.corpus, index=args.index, sync=args.sync, stderr=err)
@@ -187,7 +212,8 @@ def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     return ExitCode.OK
 
 
-_RUNNERS = {"ask": _run_ask, "check": _run_check, "repl": _run_repl, "index": _run_index}
+_RUNNERS = {"ask": _run_ask, "check": _run_check, "source": _run_source, "repl": _run_repl,
+            "index": _run_index}
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None,

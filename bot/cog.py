@@ -15,17 +15,18 @@ from discord.ext.commands.view import StringView
 
 from retrieval import Engine, FactbotError
 
-from . import embeds
+from . import embeds, frontend
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 500
+# Discord's cap (the slash option's max_length), below the core's 2,000: anyone in a server may send one.
+DISCORD_MAX_QUESTION_CHARS = 500
 MAX_REF_CHARS = 100
 NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 
-ShortText = commands.Range[str, 1, MAX_QUESTION_CHARS]
+ShortText = commands.Range[str, 1, DISCORD_MAX_QUESTION_CHARS]
 Ref = commands.Range[str, 1, MAX_REF_CHARS]
 T = TypeVar("T")
 _MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|@(?:everyone|here)\b")
@@ -46,7 +47,7 @@ class FactCog(commands.Cog, name="factbot"):
         self.bot = bot
         self.engine = engine
         self.settings = settings
-        self.several_docs = len(engine.corpus.articles) > 1
+        self.several_docs = frontend.several_articles(engine)
         # user id -> when (event-loop clock) their last "slow down" reply's cooldown ends
         self._slowed_until: dict[int, float] = {}
 
@@ -73,7 +74,8 @@ class FactCog(commands.Cog, name="factbot"):
     @app_commands.describe(ref="a sentence reference from an answer, like 4.2")
     async def context(self, ctx: commands.Context, ref: Ref) -> None:
         """Show a cited sentence with its neighbours."""
-        found = await self._run(ctx, self.engine.context, ref)
+        docs = [article.doc for article in self.engine.corpus.articles]
+        found = await self._run(ctx, self.engine.context, frontend.parse_ref(ref, docs))
         await ctx.send(embed=embeds.context_embed(found, self.several_docs), allowed_mentions=NO_MENTIONS)
 
     @_cooldown
@@ -101,7 +103,8 @@ class FactCog(commands.Cog, name="factbot"):
             self.bot.tree.copy_global_to(guild=guild)
         synced = await self.bot.tree.sync(guild=guild)
         where = "to this server" if guild is not None else "globally"
-        await ctx.send(embeds.notice(f"Synced {len(synced)} commands {where}."), allowed_mentions=NO_MENTIONS)
+        text = f"Synced {frontend.count(len(synced), 'command')} {where}."
+        await ctx.send(embeds.notice(text), allowed_mentions=NO_MENTIONS)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

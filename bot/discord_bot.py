@@ -17,22 +17,21 @@ from discord.ext import commands
 
 from retrieval import Engine, FactbotError
 
-from . import embeds
+from . import embeds, frontend
 from .cog import APOLOGY, NO_MENTIONS, FactCog
+from .frontend import ExitCode
 from .settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
 
 
 def load_engine(settings: Settings) -> Engine:
     """The engine from the saved index at FACTBOT_INDEX when set, else built from
-    FACTBOT_CORPUS, else over the bundled article."""
-    if settings.index is not None:
-        return Engine.from_index(settings.index)
-    return Engine.from_paths(list(settings.corpus) or None)
+    FACTBOT_CORPUS, else over the bundled article. A large corpus is built by worker
+    processes (`workers=None`): `factbot discord` runs from a guarded entry point."""
+    return frontend.load_engine(settings.corpus, settings.index, workers=None)
 
 
 def default_intents(message_content: bool = True) -> discord.Intents:
@@ -75,13 +74,14 @@ class FactBot(commands.Bot):
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
-            log.info("synced %d slash commands to server %s", len(synced), self.settings.guild_id)
+            log.info("synced %s to server %s", frontend.count(len(synced), "slash command"), self.settings.guild_id)
         if self.sync_globally:
             synced = await self.tree.sync()
-            log.info("synced %d slash commands globally (they may take up to an hour to appear)", len(synced))
+            log.info("synced %s globally (they may take up to an hour to appear)",
+                     frontend.count(len(synced), "slash command"))
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+        log.info("connected as %s to %s", self.user, frontend.count(len(self.guilds), "server"))
 
     async def on_command_error(self, ctx: commands.Context, error: commands.CommandError) -> None:
         if isinstance(error, commands.CommandNotFound):
@@ -126,7 +126,7 @@ def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = 
         token = settings.require_token()
     except SettingsError as error:
         err.write(f"factbot: error: {error}\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if corpus:
         settings = replace(settings, corpus=tuple(Path(path) for path in corpus), index=None)
     elif index:
@@ -140,17 +140,17 @@ def run(corpus: list[str] | None = None, index: str | None = None, sync: bool = 
     except discord.LoginFailure:
         err.write("factbot: error: Discord refused DISCORD_TOKEN; reset the token in the Developer Portal "
                   "and put the new one in .env (see .env.example)\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except FactbotError as error:
         err.write(f"factbot: error: {error}\n")
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except OSError as error:
         err.write(f"factbot: error: cannot reach Discord ({type(error).__name__}); check the network\n")
-        return EXIT_INPUT
+        return ExitCode.INPUT
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 async def _serve_until_stopped(settings: Settings, token: str, sync_globally: bool) -> None:

@@ -19,7 +19,8 @@ from discord.utils import escape_markdown, escape_mentions
 
 from retrieval import Answer, Citation, ClaimCheck, Context, SourceInfo, Verdict
 
-from .render import NOT_FOUND
+from .frontend import count, ref_label
+from .render import NOT_FOUND, confidence_label
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -106,14 +107,17 @@ def notice(text: str) -> str:
 
 def answer_embed(answer: Answer, several_docs: bool = False) -> discord.Embed:
     """The reply to `ask`: the short answer in bold, or "The article doesn't say.", then
-    each citation quoted under its ref and article title."""
+    each citation quoted under its ref and article title; the footer gives the confidence
+    of a found answer (as the CLI and REPL do) before the sources."""
     if answer.found:
         summary = _answer_line(answer) if answer.answer else "From the article:"
     else:
         summary = NOT_FOUND + ("\nRelated sentences, not an answer:" if answer.citations else "")
     embed = discord.Embed(title=shorten(quote(answer.question), TITLE_LIMIT), description=summary,
                           colour=_COLOUR_FOUND if answer.found else _COLOUR_NOT_FOUND)
-    return _with_citations(embed, answer.citations, several_docs)
+    shown = answer.found and answer.confidence is not None
+    note = confidence_label(answer.confidence).capitalize() if shown else ""
+    return _with_citations(embed, answer.citations, several_docs, note)
 
 
 def check_embed(check: ClaimCheck, several_docs: bool = False) -> discord.Embed:
@@ -133,7 +137,7 @@ def context_embed(context: Context, several_docs: bool = False) -> discord.Embed
     lines: list[str] = []
     remaining = DESCRIPTION_LIMIT - len(rows)  # one newline per row
     for i, (citation, is_target) in enumerate(rows):
-        label = f"{_code(_ref(citation, several_docs))} "
+        label = f"{_code(ref_label(citation, several_docs))} "
         markup = 4 if is_target else 0
         room = remaining // (len(rows) - i) - len(label) - markup
         text = shorten(quote(citation.sentence), room)
@@ -152,10 +156,10 @@ def sources_embed(sources: Sequence[SourceInfo]) -> discord.Embed:
         shown, hidden = shown[:FIELD_COUNT_LIMIT - 1], len(shown) - (FIELD_COUNT_LIMIT - 1)
     total = sum(s.sentences for s in sources)
     embed = discord.Embed(title="Loaded articles", colour=_COLOUR_FOUND,
-                          description=f"{_count(len(sources), 'article')}, {_count(total, 'sentence')}.")
+                          description=f"{count(len(sources), 'article')}, {count(total, 'sentence')}.")
     fields = [_Field("", quote(s.title or s.doc), _source_body(s)) for s in shown]
     if hidden:
-        fields.append(_Field("", "More", lambda limit: shorten(f"and {hidden:,} more articles", limit)))
+        fields.append(_Field("", "More", lambda limit: shorten(f"and {count(hidden, 'more article')}", limit)))
     return _add_fields(embed, fields)
 
 
@@ -200,12 +204,17 @@ def _add_fields(embed: discord.Embed, fields: Sequence[_Field]) -> discord.Embed
     return embed
 
 
-def _with_citations(embed: discord.Embed, citations: Sequence[Citation], several_docs: bool) -> discord.Embed:
+def _with_citations(embed: discord.Embed, citations: Sequence[Citation], several_docs: bool,
+                    note: str = "") -> discord.Embed:
+    """Adds a field per citation and a footer of `note` (kept whole) and the sources."""
     titles = list(dict.fromkeys(c.title for c in citations))
+    footer = [note] if note else []
     if titles:
         prefix = "Source: " if len(titles) == 1 else "Sources: "
-        embed.set_footer(text=shorten(prefix + "; ".join(_plain(t) for t in titles), _FOOTER_CAP))
-    fields = [_Field(quote(_ref(c, several_docs)), quote(c.title), _citation_body(c)) for c in citations]
+        footer.append(prefix + "; ".join(_plain(t) for t in titles))
+    if footer:
+        embed.set_footer(text=shorten(_SEPARATOR.join(footer), _FOOTER_CAP))
+    fields = [_Field(quote(ref_label(c, several_docs)), quote(c.title), _citation_body(c)) for c in citations]
     return _add_fields(embed, fields)
 
 
@@ -213,14 +222,6 @@ def _answer_line(answer: Answer) -> str:
     said = f" (according to {quote(answer.attribution)})" if answer.attribution else ""
     short = shorten(quote(answer.answer or ""), _SUMMARY_LIMIT // 2)
     return f"**{short}**{shorten(said, _SUMMARY_LIMIT // 2)}"
-
-
-def _ref(citation: Citation, several_docs: bool) -> str:
-    return citation.sentence_id if several_docs else citation.ref
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _code(text: str) -> str:
@@ -238,7 +239,7 @@ def _citation_body(citation: Citation) -> Callable[[int], str]:
 def _source_body(source: SourceInfo) -> Callable[[int], str]:
     def body(limit: int) -> str:
         lines = [quote(source.byline)] if source.byline else []
-        lines.append(f"{source.sentences:,} sentences · id {_code(source.doc)}")
+        lines.append(f"{count(source.sentences, 'sentence')} · id {_code(source.doc)}")
         if source.date:
             lines.append(quote(source.date))
         if source.url:

@@ -45,6 +45,21 @@ def check_to_json(check: ClaimCheck) -> dict:
         "verdict": check.verdict.value,
         "evidence": [citation_to_json(c) for c in check.evidence],
         "explanation": check.explanation,
+        "confidence": check.confidence,
+    }
+
+
+def source_to_json(source: SourceInfo, text: str) -> dict:
+    """A loaded article for `factbot source --json`; `text` is `Engine.article_text`, which
+    every citation's `start` and `end` index."""
+    return {
+        "doc": source.doc,
+        "title": source.title,
+        "byline": source.byline,
+        "sentences": source.sentences,
+        "url": source.url,
+        "date": source.date,
+        "text": text,
     }
 
 
@@ -73,12 +88,17 @@ def answer_to_text(answer: Answer, several_docs: bool = False) -> str:
     return "\n".join(lines)
 
 
+def confidence_label(value: float) -> str:
+    """"confidence 83%": the found model's probability, as every front end shows it."""
+    return f"confidence {value:.0%}"
+
+
 def _confidence(value: float | None) -> str:
-    return f" [confidence {value:.0%}]" if value is not None else ""
+    return f" [{confidence_label(value)}]" if value is not None else ""
 
 
 def check_to_text(check: ClaimCheck, several_docs: bool = False) -> str:
-    lines = [f"Verdict: {check.verdict.value.replace('_', ' ')}: {check.explanation}"]
+    lines = [f"Verdict: {check.verdict.value.replace('_', ' ')}: {check.explanation}{_confidence(check.confidence)}"]
     lines.extend(_citation_line(i, c, several_docs) for i, c in enumerate(check.evidence, 1))
     return "\n".join(lines)
 

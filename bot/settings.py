@@ -14,7 +14,9 @@ from typing import Mapping
 
 from dotenv import dotenv_values
 
-from retrieval import DEFAULT_K, MAX_K, FactbotError
+from retrieval import DEFAULT_K, FactbotError
+
+from .frontend import parse_k
 
 DEFAULT_PREFIX = "!"
 DEFAULT_COOLDOWN_SECONDS = 3.0
@@ -113,9 +115,10 @@ def _guild_id(value: str | None) -> int | None:
 def _k(value: str | None) -> int:
     if value is None:
         return DEFAULT_K
-    if not value.isdigit() or not 1 <= int(value) <= MAX_K:
-        raise SettingsError(f"FACTBOT_K must be a whole number from 1 to {MAX_K}, not {value!r}")
-    return int(value)
+    try:
+        return parse_k(value)
+    except ValueError as error:
+        raise SettingsError(f"FACTBOT_K: {error}") from None
 
 
 def _cooldown(value: str | None) -> float:

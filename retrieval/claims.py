@@ -31,17 +31,20 @@ the one-line English explanation front ends show.
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .attribution import attribution
+from .confidence import VerdictModel
 from .corpus import Corpus
 from .errors import QuestionError
 from .evidence import CHECK_CANDIDATES, Evidence, coverage
 from .lexicon import LOCATIVE_BEFORE_PLACE, Lexicon
 from .models import Sentence, Verdict
 from .names import name_chunks
+from .question import standard_spelling
 from .numbers import (CURRENCIES, Agreement, Quantity, compare_dates, compare_quantities,
                       date_phrases, find_quantities)
 from .text import Tokenizer, stem
@@ -78,6 +81,7 @@ class Mismatch(enum.Enum):
     NEGATED_IN_CLAIM = "negated in claim"      # the claim negates what the sentence affirms
     NEGATED_IN_ARTICLE = "negated in article"  # the sentence negates what the claim affirms
     PARTLY = "partly"                          # states most of it, no figure to agree
+    PARAPHRASED = "paraphrased"                # supported by the verdict model: said in other words
     FIGURES_AGREE = "figures agree"            # supported, with the figures and dates stated
     STATED = "stated"                          # supported, the sentence states it
 
@@ -105,11 +109,13 @@ class ScoredEvidence:
 
 @dataclass(frozen=True)
 class Finding:
-    """A verdict on a claim, its evidence best first, and the reason."""
+    """A verdict on a claim, its evidence best first, the reason, and the verdict model's
+    probability for the verdict it gave (None when the rules decided)."""
 
     verdict: Verdict
     evidence: tuple[ScoredEvidence, ...]
     reason: Reason
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,124 @@ class _Judgement:
 
     verdict: Verdict
     reason: Reason
+
+
+# Sentences the rules judge for the verdict model: the best-covering few.
+JUDGED = 3
+_CONTRADICTING = frozenset({Mismatch.FIGURE_DIFFERS, Mismatch.DATE_DIFFERS, Mismatch.PLACE_DIFFERS, Mismatch.OPPOSITE,
+                            Mismatch.NEGATED_IN_CLAIM, Mismatch.NEGATED_IN_ARTICLE})
+# A figure or date that differs where the rules were not sure it counts the same thing.
+_DIFFERING = _CONTRADICTING | {Mismatch.FIGURE_ELSEWHERE}
+_SUPPORTING = frozenset({Mismatch.FIGURES_AGREE, Mismatch.STATED})
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A claim's evidence best first, the rules' judgement of the first `JUDGED`, the
+    verdict model's features (None without evidence), and a reason that stops the rules
+    early (names the articles never mention, no sentence about the claim)."""
+
+    claim: str
+    ranked: tuple[ScoredEvidence, ...]
+    judged: tuple[_Judgement, ...]
+    features: dict[str, float] | None
+    stop: Reason | None
+
+    def _evidence(self, first: int, k: int) -> tuple[ScoredEvidence, ...]:
+        order = [self.ranked[first]] + [c for i, c in enumerate(self.ranked) if i != first]
+        return tuple(order[:k])
+
+    def by_rules(self, k: int) -> Finding:
+        if not self.ranked:
+            return Finding(Verdict.NOT_IN_ARTICLE, (), self.stop)
+        if self.stop is not None:
+            return Finding(Verdict.NOT_IN_ARTICLE, () if self.stop.kind is Mismatch.UNKNOWN_NAMES
+                           else self._evidence(0, k), self.stop)
+        if self.judged[0].verdict is Verdict.UNVERIFIED:
+            for i, (candidate, judgement) in enumerate(zip(self.ranked[1:], self.judged[1:]), 1):
+                if candidate.coverage < SUPPORT_SHARE:
+                    break
+                if judgement.verdict is Verdict.SUPPORTED:
+                    return Finding(judgement.verdict, self._evidence(i, k), judgement.reason)
+        return Finding(self.judged[0].verdict, self._evidence(0, k), self.judged[0].reason)
+
+    def by_model(self, model: VerdictModel, k: int) -> Finding:
+        """The verdict `choose_verdict` gives, resting on the first judged sentence that
+        differs from the claim (contradicted), states it (supported; else the best sentence
+        is taken to say it in other words), or on the best sentence's reason."""
+        verdict, confidence = choose_verdict(model.probabilities(self.features), self.features, model.decisive)
+        if verdict is Verdict.CONTRADICTED:
+            found = next(i for i, j in enumerate(self.judged) if j.reason.kind in _DIFFERING)
+            return Finding(verdict, self._evidence(found, k), self.judged[found].reason, confidence)
+        if verdict is Verdict.SUPPORTED:
+            found = next((i for i, j in enumerate(self.judged) if j.reason.kind in _SUPPORTING), None)
+            if found is not None:
+                return Finding(verdict, self._evidence(found, k), self.judged[found].reason, confidence)
+            first = self.judged[0].reason
+            return Finding(verdict, self._evidence(0, k), Reason(Mismatch.PARAPHRASED, ref=first.ref,
+                                                                 speaker=first.speaker), confidence)
+        reason = self.stop or self.judged[0].reason
+        evidence = () if reason.kind is Mismatch.UNKNOWN_NAMES else self._evidence(0, k)
+        return Finding(verdict, evidence, reason, confidence)
+
+
+def choose_verdict(probabilities: dict[str, float], features: dict[str, float],
+                   decisive: float) -> tuple[Verdict, float]:
+    """The verdict and its probability. Where the rules decide the best sentence (it states
+    the claim, or a figure, date, place, negation or opposite word differs), their verdict
+    stands: they are precise there (bundled claims 14/15, no wrong verdict). Otherwise the
+    most probable verdict the evidence can name a reason for: contradicted needs a judged
+    sentence that differs from the claim; supported a sentence that states it, or one about
+    the claim (no unknown names, `ABOUT_SHARE` covered). A decisive verdict under `decisive`
+    is "unverified" when the rules found the claim's specifics stated or contradicted, else
+    "not in the article"."""
+    for kinds, verdict in ((_SUPPORTING, Verdict.SUPPORTED), (_CONTRADICTING, Verdict.CONTRADICTED)):
+        if any(features[f"best_{kind.name.lower()}"] for kind in kinds):
+            return verdict, round(probabilities[verdict.value], 4)
+    allowed = {
+        Verdict.CONTRADICTED.value: features["any_differing"] > 0,
+        Verdict.SUPPORTED.value: features["any_supporting"] > 0
+        or (not features["unknown_names"] and features["coverage"] >= ABOUT_SHARE),
+        Verdict.NOT_IN_ARTICLE.value: True,
+    }
+    verdict = min((v for v in probabilities if allowed[v]), key=lambda v: (-probabilities[v], v))
+    confidence = round(probabilities[verdict], 4)
+    if verdict != Verdict.NOT_IN_ARTICLE.value and confidence < decisive:
+        touched = features["any_supporting"] > 0 or features["any_contradicting"] > 0
+        return (Verdict.UNVERIFIED if touched else Verdict.NOT_IN_ARTICLE), confidence
+    return Verdict(verdict), confidence
+
+
+def claim_features(claim: str, ranked: tuple[ScoredEvidence, ...], judged: tuple[_Judgement, ...],
+                   weights: dict[str, float], unknown: list[str], checker: "ClaimChecker") -> dict[str, float]:
+    """The verdict model's inputs: how much of the claim the best sentences hold, what the
+    rules found in them (agreeing or differing figures, dates, places, negations, opposite
+    words, another subject), and the claim's own form. None depends on the corpus's size."""
+    best = ranked[0]
+    known = {t: w for t, w in weights.items() if checker.known(t)}
+    held = checker.held(best.position)
+    mass = sum(weights.values()) or 1.0
+    missing = [w for t, w in weights.items() if t not in held]
+    kinds = [j.reason.kind for j in judged]
+    features = {
+        "coverage": best.coverage,
+        "coverage_known": coverage(known, held) if known else 0.0,
+        "coverage_second": ranked[1].coverage if len(ranked) > 1 else 0.0,
+        "unknown_share": sum(w for t, w in weights.items() if t not in known) / mass,
+        "missing_max": max(missing, default=0.0) / max(weights.values(), default=1.0),
+        "unknown_names": float(bool(unknown)),
+        "has_figure": float(bool(find_quantities(claim))),
+        "has_date": float(bool(date_phrases(claim))),
+        "has_name": float(bool(_claim_names(claim))),
+        "negated": float(bool(_NEGATION.search(claim))),
+        "terms": math.log1p(len(weights)),
+        "any_contradicting": float(any(k in _CONTRADICTING for k in kinds)),
+        "any_differing": float(any(k in _DIFFERING for k in kinds)),
+        "any_supporting": float(any(k in _SUPPORTING for k in kinds)),
+    }
+    for kind in Mismatch:
+        features[f"best_{kind.name.lower()}"] = float(kinds[0] is kind)
+    return features
 
 
 def explain(reason: Reason) -> str:
@@ -153,13 +277,17 @@ def explain(reason: Reason) -> str:
         return f"{ref} says most of it, but not {claimed}"
     if kind is Mismatch.FIGURES_AGREE:
         return f"the article says {stated} {ref}{source}"
+    if kind is Mismatch.PARAPHRASED:
+        return f"the article says this in other words {ref}{source}"
     return f"the article states it {ref}{source}"
 
 
 class ClaimChecker:
     """Checks claims against one corpus through its evidence stage (see the module doc)."""
 
-    def __init__(self, corpus: Corpus, evidence: Evidence, tokenizer: Tokenizer, lexicon: Lexicon):
+    def __init__(self, corpus: Corpus, evidence: Evidence, tokenizer: Tokenizer, lexicon: Lexicon,
+                 model: VerdictModel | None = None):
+        self.model = model
         self.corpus = corpus
         self.evidence = evidence
         self.tokenizer = tokenizer
@@ -187,21 +315,27 @@ class ClaimChecker:
         return sentence.ref if len(self.corpus.articles) == 1 else sentence.sentence_id
 
     def check(self, claim: str, k: int) -> Finding:
-        """A verdict on `claim` with up to `k` evidence sentences."""
+        """A verdict on `claim` with up to `k` evidence sentences: the verdict model's over
+        `claim_features` when the checker has one, else the rules'."""
+        assessment = self.assess(claim)
+        if self.model is None or assessment.features is None:
+            return assessment.by_rules(k)
+        return assessment.by_model(self.model, k)
+
+    def assess(self, claim: str) -> "Assessment":
+        """The claim's evidence, the rules' judgement of its best-covering sentences, and
+        the verdict model's features."""
         slots = _slot_spans(claim)
-        content = self.terms(_blank(claim, slots))
-        all_terms = self.tokenizer.tokens(claim)
+        content = self.terms(standard_spelling(_blank(claim, slots)))
+        all_terms = self.tokenizer.tokens(standard_spelling(claim))
         if not all_terms:
             raise QuestionError("the claim has no searchable words; state something about the article")
         sentences = self.corpus.sentences
 
         unknown = [name for name in _claim_names(claim) if not any(self.known(t) for t in self.terms(name))]
-        if unknown:
-            return Finding(Verdict.NOT_IN_ARTICLE, (), Reason(Mismatch.UNKNOWN_NAMES, tuple(unknown)))
-
         hits = self.evidence.candidates(all_terms, CHECK_CANDIDATES)
         if not hits:
-            return Finding(Verdict.NOT_IN_ARTICLE, (), Reason(Mismatch.NO_EVIDENCE))
+            return Assessment(claim, (), (), None, Reason(Mismatch.NO_EVIDENCE))
         weights = self.evidence.weights(content)
         slot_weights = self.evidence.weights(self.terms(claim))
         scored = []
@@ -211,27 +345,18 @@ class ClaimChecker:
                            coverage(slot_weights, held)))
         # Best first: the most content, then the most content and figures, then BM25.
         scored.sort(key=lambda c: (-c[0].coverage, -c[1], -c[0].relevance, c[0].position))
-        ranked = [c for c, _ in scored]
+        ranked = tuple(c for c, _ in scored)
+        judged = tuple(self._judge(claim, sentences[c.position], weights) for c in ranked[:JUDGED])
         best = sentences[ranked[0].position]
-
-        def evidence(first: int) -> tuple[ScoredEvidence, ...]:
-            order = [c for c in ranked if c.position == first] + [c for c in ranked if c.position != first]
-            return tuple(order[:k])
-
-        if ranked[0].coverage < ABOUT_SHARE:
-            missing = _missing_words(claim, slots, self, self.held(best.position))
-            return Finding(Verdict.NOT_IN_ARTICLE, evidence(best.position),
-                           Reason(Mismatch.NOT_ABOUT, tuple(missing), ref=self.ref(best)))
-
-        judgement = self._judge(claim, best, weights)
-        if judgement.verdict is Verdict.UNVERIFIED:
-            for other in ranked[1:]:
-                if other.coverage < SUPPORT_SHARE:
-                    break
-                second = self._judge(claim, sentences[other.position], weights)
-                if second.verdict is Verdict.SUPPORTED:
-                    return Finding(second.verdict, evidence(other.position), second.reason)
-        return Finding(judgement.verdict, evidence(best.position), judgement.reason)
+        if unknown:
+            stop = Reason(Mismatch.UNKNOWN_NAMES, tuple(unknown))
+        elif ranked[0].coverage < ABOUT_SHARE:
+            stop = Reason(Mismatch.NOT_ABOUT, tuple(_missing_words(claim, slots, self, self.held(best.position))),
+                          ref=self.ref(best))
+        else:
+            stop = None
+        features = claim_features(claim, ranked, judged, weights, unknown, self)
+        return Assessment(claim, ranked, judged, features, stop)
 
     def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float]) -> _Judgement:
         """What one sentence says of the claim. It states the claim when it covers

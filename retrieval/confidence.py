@@ -1,4 +1,5 @@
-"""Whether the cited sentences answer the question: a logistic model over the evidence.
+"""Learned decisions over the evidence: does a question's best sentence answer it, and what
+verdict does a claim's evidence support.
 
 `answer_features` describes one ranked question as numbers in [0, 1] or small counts: how
 much of the question the best sentence holds (idf-weighted, exactly and by prefix), what it
@@ -8,6 +9,10 @@ level): a one-paragraph article and an archive are judged alike. `FoundModel` tu
 learned by `training/found.py` (logistic regression, L2), shipped as plain JSON in
 `data/found-model.json` with the data and licences it was trained on. The question is
 answered ("found") when the probability reaches the model's threshold.
+
+`VerdictModel` does the same for claims over `claims.claim_features` (trained by
+`training/verdicts.py`, shipped as `data/verdict-model.json`): a probability for supported,
+contradicted and not in the article.
 """
 from __future__ import annotations
 
@@ -100,7 +105,44 @@ class FoundModel:
                    tuple(map(float, data["weights"])), float(data["bias"]), float(data["threshold"]))
 
 
+@dataclass(frozen=True)
+class VerdictModel:
+    """A multinomial logistic model over claim features: one weight row per verdict it
+    can give, and for the decisive ones (supported, contradicted) the probability below
+    which the verdict is only "unverified"."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    verdicts: tuple[str, ...]
+    weights: tuple[tuple[float, ...], ...]
+    biases: tuple[float, ...]
+    decisive: float
+
+    def probabilities(self, features: Mapping[str, float]) -> dict[str, float]:
+        z = [(features.get(n, 0.0) - m) / s for n, m, s in zip(self.names, self.mean, self.scale)]
+        logits = [b + sum(w * x for w, x in zip(row, z)) for row, b in zip(self.weights, self.biases)]
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = sum(exps)
+        return {verdict: e / total for verdict, e in zip(self.verdicts, exps)}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "VerdictModel":
+        return cls(tuple(data["names"]), tuple(map(float, data["mean"])), tuple(map(float, data["scale"])),
+                   tuple(data["verdicts"]), tuple(tuple(map(float, row)) for row in data["weights"]),
+                   tuple(map(float, data["biases"])), float(data["decisive"]))
+
+
+def _shipped(name: str) -> dict:
+    return json.loads(resources.files("retrieval").joinpath("data", name).read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def shipped_found_model() -> FoundModel:
-    text = resources.files("retrieval").joinpath("data", "found-model.json").read_text(encoding="utf-8")
-    return FoundModel.from_json(json.loads(text))
+    return FoundModel.from_json(_shipped("found-model.json"))
+
+
+@lru_cache(maxsize=1)
+def shipped_verdict_model() -> VerdictModel:
+    return VerdictModel.from_json(_shipped("verdict-model.json"))

@@ -15,7 +15,7 @@ from .evidence import Evidence
 from .index import BM25Params, SentenceIndex
 from .lexicon import SHIPPED
 from .models import Answer, Article, Citation, ClaimCheck, Context, Hit, Sentence, SourceInfo
-from .confidence import answer_features, shipped_found_model
+from .confidence import answer_features, shipped_found_model, shipped_verdict_model
 from .question import MAX_QUESTION_CHARS, analyse
 from .ranking import Ranker, Ranking
 from .semantic import SentenceEncoder, SentenceSimilarity, SentenceVectors, encode_sentences, load_encoder
@@ -66,7 +66,7 @@ class Engine:
         self.evidence = Evidence(corpus, index, tokenizer)
         self._spans = SpanExtractor(corpus, tokenizer)
         self._ranker = Ranker(corpus, self.evidence, self._spans, similarity)
-        self._claims = ClaimChecker(corpus, self.evidence, tokenizer, SHIPPED)
+        self._claims = ClaimChecker(corpus, self.evidence, tokenizer, SHIPPED, shipped_verdict_model())
 
     @property
     def sentence_vectors(self) -> SentenceVectors | None:
@@ -160,7 +160,12 @@ class Engine:
         claim = _checked(claim, "claim")
         finding = self._claims.check(claim, _clamp(k))
         evidence = tuple(self.cite(self.corpus.sentences[e.position], e.relevance) for e in finding.evidence)
-        return ClaimCheck(claim, finding.verdict, evidence, explain(finding.reason))
+        return ClaimCheck(claim, finding.verdict, evidence, explain(finding.reason), finding.confidence)
+
+    def claim_features(self, claim: str) -> dict[str, float] | None:
+        """The inputs of the verdict model for `claim` (for `training/verdicts.py`), or None
+        when no sentence shares a word with it."""
+        return self._claims.assess(_checked(claim, "claim")).features
 
     def context(self, ref: str, width: int = 2) -> Context:
         """The sentence at `ref` ("4.2", or "DOC:4.2" when several articles are loaded)

@@ -103,12 +103,14 @@ class Verdict(str, enum.Enum):
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """The verdict on a claim, the evidence it rests on and a one-line explanation."""
+    """The verdict on a claim, the evidence it rests on and a one-line explanation.
+    `confidence` is the verdict model's probability for the verdict (0 to 1)."""
 
     claim: str
     verdict: Verdict
     evidence: tuple[Citation, ...]
     explanation: str
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)

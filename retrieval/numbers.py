@@ -54,6 +54,8 @@ _UNITS = {
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000}
 SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+# Scale words after a figure ("300 mln stg"); "mln" and "bln" are the wire services' forms.
+_SCALE_AFTER = {**SCALES, "mln": 1_000_000, "bln": 1_000_000_000}
 NUMBER_WORDS = frozenset(_UNITS) - {"ones"} | frozenset(SCALES)
 
 MONTHS = {
@@ -87,7 +89,7 @@ DURATION_UNITS = frozenset({"years", "year", "months", "month", "weeks", "week",
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _WORD_NUMBER = rf"(?:(?:{_NUMBER_WORD})(?:(?:[\s-]+|(?<=hundred)\s+and\s+)(?:{_NUMBER_WORD}))*)"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE_WORD = r"(?:\s+(?:hundred|thousand|million|billion|trillion))?"
+_SCALE_WORD = r"(?:\s+(?:hundred|thousand|million|billion|trillion|mln|bln))?"
 _AMOUNT = rf"(?:[$€£]\s?)?(?:{_DIGITS}(?:k|mn|bn|m)?{_SCALE_WORD}|{_WORD_NUMBER})"
 _HEDGE = "|".join(sorted((re.escape(h) for h in _HEDGES), key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -172,14 +174,14 @@ class DatePhrase:
 def parse_number(text: str) -> float | None:
     """The value of one amount: '30,000', '30k', '1.5 million', 'thirty thousand', '$3bn'."""
     words = fold(text).strip().lstrip("$€£").strip()
-    match = re.fullmatch(rf"({_DIGITS})(k|mn|bn|m)?(?:\s+(hundred|thousand|million|billion|trillion))?",
+    match = re.fullmatch(rf"({_DIGITS})(k|mn|bn|m)?(?:\s+(hundred|thousand|million|billion|trillion|mln|bln))?",
                          words)
     if match:
         value = float(match.group(1).replace(",", ""))
         if match.group(2):
             value *= SUFFIX_SCALES[match.group(2)]
         if match.group(3):
-            value *= SCALES[match.group(3)]
+            value *= _SCALE_AFTER[match.group(3)]
         return value
     return parse_number_words(words.split())
 

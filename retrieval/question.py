@@ -56,7 +56,9 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\bhow (long|far|close|big|large|old|high|tall|deep|wide|often|heavy|fast|near)\b"),
      AnswerType.QUANTITY),
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
-    (re.compile(rf"\b(when|(what|which|until what|in what) {_TIME_NOUNS})\b"), AnswerType.DATE),
+    (re.compile(rf"\b(when|(what|which|until what|in what) {_TIME_NOUNS})\b"
+                rf"|\b{_WH_IS} (?:the )?(?:deadline|cutoff|cut-off|closing date|start date|release date)\b"),
+     AnswerType.DATE),
     (re.compile(r"\b(who|whom|whose)\b"), AnswerType.PERSON),
     (re.compile(rf"^(?:which|what) (?:[\w'-]+ ){{1,3}}{_SPEECH}\b"), AnswerType.PERSON),
     (re.compile(rf"\b(where|(what|which) {_PLACE_NOUNS})\b"), AnswerType.PLACE),

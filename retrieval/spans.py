@@ -50,6 +50,14 @@ _RELATIVE_DATE = re.compile(
     r"\b(?:(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|fall|autumn|"
     r"winter|weekend)|yesterday|today|tomorrow)\b", re.IGNORECASE)
 _CACHE = 65_536
+# An age set in commas after a name, as news copy gives it: "Doherty, 25, had to ...";
+# matched on the text up to the figure's end, reversed.
+_AGE_APPOSITION = re.compile(r",\d{1,3} ,[A-Za-z]")
+# "the end of 2004", "by the end of the decade", "early next year": a time the sentence
+# gives relative to a year or period.
+_PERIOD = re.compile(r"\b(?:(?:by|at|before|until|towards?)\s+)?the\s+(?:end|start|beginning|middle|turn)\s+of\s+"
+                     r"(?:the\s+)?(?:\d{4}|year|decade|month|week|century|summer|spring|autumn|winter)\b"
+                     r"|\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?\d{4}\b", re.IGNORECASE)
 # A named site after "at/in/on/near ...": "at the London School of Economics", "in La Manga",
 # "at the Science Museum's Dana Centre", "on the New York Stock Exchange".
 _SITE = re.compile(r"\b(?:[Aa]t|[Ii]n|[Oo]n|[Nn]ear|[Ii]nside|[Oo]utside|[Ww]ithin)\s+(?P<site>(?:the\s+)?"
@@ -111,7 +119,7 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 fit = Fit.WEAK
         elif question.how == "long":
             # "How long will they stay" asks for a time; "how long is X" for a time or a length.
-            if unit in DURATION_UNITS:
+            if unit in DURATION_UNITS or unit and unit.split("-")[0] in DURATION_UNITS:
                 fit = Fit.STRONG
             elif unit in LENGTH_UNITS:
                 fit = Fit.STRONG if question.how_is else Fit.WEAK
@@ -122,9 +130,12 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 continue
             fit = Fit.STRONG
         elif question.how == "old":
-            if unit not in ("years", "year") and not re.match(r"-year-old", text[quantity.end:]):
+            if unit in ("years", "year", "year-old") or re.match(r"-year-old", text[quantity.end:]):
+                fit = Fit.STRONG
+            elif _AGE_APPOSITION.match(text[:quantity.end + 1][::-1]) and 0 < quantity.value < 125:
+                fit = Fit.GOOD
+            else:
                 continue
-            fit = Fit.STRONG
         elif question.how == "often":
             continue
         else:
@@ -166,6 +177,8 @@ def _date_candidates(text: str, question: Question, question_terms: set[str],
         found.append(SpanCandidate(phrase.start, phrase.end, fit))
     if question.time_noun is None:
         found.extend(SpanCandidate(m.start(), m.end(), Fit.WEAK) for m in _RELATIVE_DATE.finditer(text))
+    if question.time_noun in (None, "year"):
+        found.extend(SpanCandidate(m.start(), m.end(), Fit.EXACT) for m in _PERIOD.finditer(text))
     return found
 
 

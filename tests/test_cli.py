@@ -291,3 +291,63 @@ def test_text_output_degrades_on_an_ascii_terminal(argv, stdin):
     assert done.stderr == b""
     out = done.stdout.decode("ascii")
     assert "Zbigniew Rau" in out and "\\u201c" in out, "what ASCII cannot show is escaped, not dropped"
+
+
+SOURCE_KEYS = {"doc", "title", "byline", "sentences", "url", "date", "text"}
+FERRY_HTML = """<!doctype html>
+<html><head><title>Ferry Service Suspended | Harbor Times</title>
+<link rel="canonical" href="https://example.com/ferry"></head>
+<body><article><h1>Ferry Service Suspended After Storm</h1>
+<p>High winds damaged the main pier on Sunday night &amp; flooded the terminal.</p>
+<p>The island ferry will not run until repairs to the pier are finished, the operator said on Monday.</p>
+<p>About 4,000 residents rely on the ferry to reach the mainland each day.</p>
+</article></body></html>
+"""
+PORT_RECORD = {"id": "port", "title": "Port Expansion Approved", "url": "https://example.com/port",
+               "text": "The regional council approved the port expansion on Thursday.\n\n"
+                       "The expansion will cost 2.4 billion dollars\tand add nearly 900 jobs.\n\n"
+                       "Ships will dock near the new rail terminal."}
+
+
+@pytest.fixture
+def mixed_corpus(tmp_path) -> list[str]:
+    """A .txt with a byte-order mark and CRLF line endings, an .html page and a collection
+    record: the three ways an article's text is decoded."""
+    from conftest import HARBOR_PAGE
+    (tmp_path / "harbor.txt").write_bytes(b"\xef\xbb\xbf" + HARBOR_PAGE.replace("\n", "\r\n").encode())
+    (tmp_path / "ferry.html").write_text(FERRY_HTML, encoding="utf-8")
+    (tmp_path / "news.jsonl").write_text(json.dumps(PORT_RECORD) + "\n", encoding="utf-8")
+    return [arg for name in ("harbor.txt", "ferry.html", "news.jsonl") for arg in ("--corpus", str(tmp_path / name))]
+
+
+def test_source_json_text_rebuilds_every_citation_of_ask_json(mixed_corpus, tmp_path):
+    questions = ["When will construction begin?", "How many residents rely on the ferry?",
+                 "How much will the port expansion cost?", "Who voted on Tuesday?", "What did the wind damage?"]
+    code, answers, err = run(["ask", "--json", "-", "--k", "5", *mixed_corpus], "\n".join(questions) + "\n")
+    assert (code, err) == (EXIT_OK, "")
+    code, listing, err = run(["source", "--json", *mixed_corpus])
+    assert (code, err) == (EXIT_OK, "")
+    sources = [json.loads(line) for line in listing.splitlines()]
+    assert all(set(row) == SOURCE_KEYS for row in sources)
+    texts = {row["doc"]: row["text"] for row in sources}
+    citations = [c for line in answers.splitlines() for c in json.loads(line)["citations"]]
+    assert {c["doc"] for c in citations} == set(texts) == {"harbor", "ferry", "port"}
+    for c in citations:
+        assert texts[c["doc"]][c["start"]:c["end"]] == c["sentence"]
+    assert "\r\n" in texts["harbor"] and not texts["harbor"].startswith("\ufeff")
+    assert {row["doc"]: row["url"] for row in sources}["port"] == PORT_RECORD["url"]
+
+    assert run(["index", "build", *mixed_corpus[1::2], "-o", str(tmp_path / "index")])[0] == EXIT_OK
+    assert run(["source", "--json", "--index", str(tmp_path / "index")])[1] == listing
+
+
+def test_source_text_lists_the_articles(harbor_path):
+    code, out, err = run(["source", "--corpus", str(harbor_path)])
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("harbor: City Council Approves New Harbor Bridge (") and "Jane Doe" in out
+
+
+def test_source_json_of_an_unknown_corpus_is_one_error_line(tmp_path):
+    code, out, err = run(["source", "--json", "--corpus", str(tmp_path / "missing.txt")])
+    assert (code, out) == (EXIT_INPUT, "")
+    assert_one_error_line(err)

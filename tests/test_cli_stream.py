@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import select
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import EXIT_OK, main
-from retrieval import MAX_QUESTION_CHARS
+from retrieval import MAX_QUESTION_CHARS, Engine
 
 QUESTION = "Who is the Polish foreign minister?"
 CLAIM = "Russia has sent troops to Belarus."
 COMMANDS = [
     pytest.param("ask", "question", QUESTION, {"found", "answer", "attribution", "confidence", "citations"}, id="ask"),
-    pytest.param("check", "claim", CLAIM, {"verdict", "evidence", "explanation"}, id="check"),
+    pytest.param("check", "claim", CLAIM, {"verdict", "evidence", "explanation", "confidence"}, id="check"),
 ]
 
 # Lines that are not valid questions or claims, each with what its "error" must mention.
@@ -74,6 +76,39 @@ def test_line_endings_and_separators_inside_a_line(command, key, good, result_ke
     assert all("error" not in row for row in rows)
     assert rows[0][key] == good
     assert rows[3][key].split() == (good + " not a new line").split()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_a_nan_score_is_an_error_row_never_invalid_json(monkeypatch, bad):
+    ask, calls = Engine.ask, []
+
+    def ask_with_a_bad_second_score(self, question, k=3):
+        answer = ask(self, question, k)
+        calls.append(question)
+        if len(calls) != 2:
+            return answer
+        return replace(answer, citations=(replace(answer.citations[0], score=bad), *answer.citations[1:]))
+    monkeypatch.setattr(Engine, "ask", ask_with_a_bad_second_score)
+    out = io.StringIO()
+    code = main(["ask", "--json", "-"], stdin=io.BytesIO(f"{QUESTION}\n{QUESTION}\n{QUESTION}\n".encode()),
+                stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().splitlines()
+    assert code == EXIT_OK and len(lines) == 3
+    rows = [json.loads(line, parse_constant=lambda name: pytest.fail(f"bare {name} in the JSON")) for line in lines]
+    assert set(rows[1]) == {"question", "error"} and rows[1]["question"] == QUESTION and "NaN" in rows[1]["error"]
+    assert rows[0]["citations"] and rows[2] == rows[0]
+
+
+def test_a_nan_score_for_one_question_is_one_error_line(monkeypatch):
+    ask = Engine.ask
+
+    def ask_with_a_nan(self, question, k=3):
+        answer = ask(self, question, k)
+        return replace(answer, citations=(replace(answer.citations[0], score=math.nan),))
+    monkeypatch.setattr(Engine, "ask", ask_with_a_nan)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["ask", "--json", QUESTION], stdout=out, stderr=err) == 1
+    assert out.getvalue() == "" and err.getvalue().startswith("factbot: error: ") and err.getvalue().count("\n") == 1
 
 
 @pytest.mark.parametrize("command", ["ask", "check"])

@@ -23,7 +23,7 @@ from discord.webhook.async_ import async_context
 
 import bot
 from bot import embeds
-from bot.cog import APOLOGY, MAX_QUESTION_CHARS
+from bot.cog import APOLOGY, DISCORD_MAX_QUESTION_CHARS
 from bot.discord_bot import FactBot, default_intents, run
 from bot.settings import Settings
 from retrieval import ClaimCheck, Verdict
@@ -90,6 +90,13 @@ async def test_ask_answers_with_the_cited_troop_sentence(factbot, engine):
     assert payloads[0]["allowed_mentions"] == NO_PINGS
 
 
+async def test_ask_shows_the_confidence_in_the_footer(factbot, engine):
+    answer = engine.ask(TROOPS, factbot[0].settings.k)
+    assert answer.found and answer.confidence is not None
+    await dpytest.message(f"!ask {TROOPS}")
+    assert sent().embeds[0].footer.text.startswith(f"Confidence {answer.confidence:.0%} · Source: ")
+
+
 async def test_a_question_full_of_mentions_pings_nobody(factbot):
     bot_, payloads = factbot
     bot_.allowed_mentions = discord.AllowedMentions.all()  # even if the bot-wide policy were lost
@@ -117,6 +124,13 @@ async def test_context_shows_the_sentence_with_its_neighbours(factbot, engine):
     embed = sent().embeds[0]
     assert embed.to_dict() == embeds.context_embed(engine.context(ref)).to_dict()
     assert "30,000" in embed.description
+
+
+@pytest.mark.parametrize("shown", ["({ref})", "[{ref}]"])
+async def test_context_reads_a_ref_as_an_answer_shows_it(factbot, engine, shown):
+    ref = engine.ask(TROOPS).citations[0].ref
+    await dpytest.message(f"!context {shown.format(ref=ref)}")
+    assert sent().embeds[0].to_dict() == embeds.context_embed(engine.context(ref)).to_dict()
 
 
 async def test_context_of_an_unknown_ref_says_what_refs_look_like(factbot):
@@ -160,7 +174,7 @@ async def test_an_over_long_question_is_refused(factbot):
     with pytest.raises(commands.RangeError):
         await dpytest.message("!ask " + "why " * 200)
     reply = sent().content
-    assert f"the limit is {MAX_QUESTION_CHARS}" in reply and "Usage: !ask" in reply
+    assert f"the limit is {DISCORD_MAX_QUESTION_CHARS}" in reply and "Usage: !ask" in reply
 
 
 async def test_a_question_without_searchable_words_gets_the_engine_message(factbot):
@@ -441,8 +455,8 @@ async def test_slash_commands_are_registered_with_descriptions(engine):
     ask = commands_["ask"]
     assert ask.description.startswith("Answer a question")
     (question,) = ask.parameters
-    assert question.max_value == MAX_QUESTION_CHARS and question.description
-    assert ask.to_dict(factbot.tree)["options"][0]["max_length"] == MAX_QUESTION_CHARS
+    assert question.max_value == DISCORD_MAX_QUESTION_CHARS and question.description
+    assert ask.to_dict(factbot.tree)["options"][0]["max_length"] == DISCORD_MAX_QUESTION_CHARS
 
 
 # Building and running
@@ -552,6 +566,21 @@ def test_run_serves_the_corpus_given_on_the_command_line(gateway, harbor_path):
     assert code == 0 and len(gateway.bots) == 1
     assert [s.doc for s in gateway.bots[0].engine.sources()] == [harbor_path.stem]
     assert gateway.bots[0].intents.message_content
+
+
+def test_run_lets_a_large_corpus_build_in_worker_processes(gateway, harbor_path, monkeypatch):
+    from bot import frontend
+    calls = []
+    load = frontend.load_engine
+
+    def recording_load(corpus=None, index=None, **kwargs):
+        calls.append((list(corpus), index, kwargs))
+        return load(corpus, index, **kwargs)
+    monkeypatch.setattr(frontend, "load_engine", recording_load)
+    code = run(corpus=[str(harbor_path)], stderr=io.StringIO(), environ={"DISCORD_TOKEN": TOKEN},
+               env_file=None)
+    assert code == 0
+    assert calls == [([harbor_path], None, {"workers": None})]
 
 
 def test_run_loads_a_saved_index(gateway, harbor_engine, tmp_path):

@@ -103,8 +103,29 @@ def test_answer_embed_cites_the_troop_sentence(engine):
     first = embed.fields[0]
     assert first.name.startswith(f"{answer.citations[0].ref} · ")
     assert "30,000" in first.value and first.value.startswith("> ")
-    assert embed.footer.text.startswith("Source: ")
+    assert embed.footer.text.startswith(f"Confidence {answer.confidence:.0%} · Source: ")
     assert len(embed.fields) == len(answer.citations)
+
+
+@pytest.mark.parametrize("confidence, footer", [
+    (0.834, "Confidence 83% · Source: An article"), (1.0, "Confidence 100% · Source: An article"),
+    (None, "Source: An article"),
+])
+def test_a_found_answer_shows_its_confidence_as_the_cli_does(confidence, footer):
+    answer = Answer("q?", True, "30,000", (citation(),), confidence=confidence)
+    assert embeds.answer_embed(answer).footer.text == footer
+
+
+def test_not_found_shows_no_confidence():
+    answer = Answer("q?", False, None, (citation(),), confidence=0.12)
+    assert embeds.answer_embed(answer).footer.text == "Source: An article"
+
+
+def test_the_confidence_survives_a_long_title():
+    answer = Answer("q?", True, None, (citation(title="Title " * 100),), confidence=0.5)
+    embed = embeds.answer_embed(answer)
+    assert_within_limits(embed)
+    assert embed.footer.text.startswith("Confidence 50% · Source: Title") and embed.footer.text.endswith(ELLIPSIS)
 
 
 def test_found_answer_is_bold_with_its_attribution():
@@ -158,10 +179,11 @@ _words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",
 @settings(max_examples=60, deadline=None)
 @given(question=_words, answer=st.none() | _words, found=st.booleans(),
        cites=st.lists(st.tuples(_words, _words, _refs), max_size=25),
-       several=st.booleans())
-def test_any_answer_fits_discord_limits(question, answer, found, cites, several):
+       several=st.booleans(), confidence=st.none() | st.floats(0, 1))
+def test_any_answer_fits_discord_limits(question, answer, found, cites, several, confidence):
     citations = tuple(citation(ref=ref, sentence=sentence, title=title) for sentence, title, ref in cites)
-    embed = embeds.answer_embed(Answer(question, found, answer if found else None, citations), several)
+    embed = embeds.answer_embed(Answer(question, found, answer if found else None, citations,
+                                       confidence=confidence), several)
     assert_within_limits(embed)
     for field, cited in zip(embed.fields, citations, strict=True):
         assert field.name.startswith(cited.sentence_id if several else cited.ref)

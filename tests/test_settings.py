@@ -53,7 +53,7 @@ def test_blank_values_count_as_unset(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "value"), [
-    ("FACTBOT_K", "0"), ("FACTBOT_K", "26"), ("FACTBOT_K", "three"),
+    ("FACTBOT_K", "0"), ("FACTBOT_K", "26"), ("FACTBOT_K", "three"), ("FACTBOT_K", "\u00b2"),
     ("FACTBOT_GUILD_ID", "my-server"), ("FACTBOT_GUILD_ID", "0"),
     ("FACTBOT_COOLDOWN", "-1"), ("FACTBOT_COOLDOWN", "nan"), ("FACTBOT_COOLDOWN", "soon"),
     ("FACTBOT_LOG_LEVEL", "LOUD"),

@@ -22,20 +22,20 @@ quarter weight, 0.764 without).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+from benchmarks.data import BENCHMARKS, NEWS, load_collection, load_dev_questions, load_qa_docs  # noqa: E402
 from retrieval import ArticleError, Engine  # noqa: E402
 from retrieval.confidence import FEATURE_NAMES  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from training.logistic import fit_binary, folds_by_article, predict_binary, rounded  # noqa: E402
 L2 = 1.0
 # Per-question weight of each set in the fit. "foreign" questions are another article's
 # questions asked of this one: unanswerable by construction, they teach the model what a
@@ -45,18 +45,31 @@ FOREIGN = 40
 
 
 def qa_rows(path: Path, name: str) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        docs = [json.loads(line) for line in lines if line.strip()]
+    docs = list(load_qa_docs(path))
     rows = []
     for number, doc in enumerate(docs):
         try:
-            engine = Engine.from_articles([article_from_text(doc["doc_id"], doc["text"], title=doc["title"])])
+            engine = Engine.from_articles([article_from_text(doc.doc_id, doc.text, title=doc.title)])
         except ArticleError:
             continue
-        asked = [(q["q"], q["answer"] is not None, name) for q in doc["questions"]]
+        asked = [(q.q, q.answerable, name) for q in doc.questions]
         other = docs[(number + 1) % len(docs)]
-        asked += [(q["q"], False, "foreign") for q in other["questions"][:FOREIGN]]
-        rows += _rows(engine, f"{name}:{doc['doc_id']}", asked)
+        asked += [(q.q, False, "foreign") for q in other.questions[:FOREIGN]]
+        rows += _rows(engine, f"{name}:{doc.doc_id}", asked)
+    return rows
+
+
+def news_rows(questions: Path, articles: Path) -> list[dict]:
+    collection = load_collection(articles)
+    items = load_dev_questions(questions)
+    order = list(dict.fromkeys(item.doc_id for item in items))
+    rows = []
+    for number, doc in enumerate(order):
+        engine = Engine.from_articles([collection[doc]])
+        asked = [(item.question, item.answerable, "news") for item in items if item.doc_id == doc]
+        other = order[(number + 1) % len(order)]
+        asked += [(item.question, False, "foreign") for item in items if item.doc_id == other][:FOREIGN]
+        rows += _rows(engine, f"news:{doc}", asked)
     return rows
 
 
@@ -69,59 +82,14 @@ def _rows(engine: Engine, doc: str, asked: list[tuple[str, bool, str]]) -> list[
     return rows
 
 
-def news_rows(questions: Path, articles: Path) -> list[dict]:
-    texts = {}
-    for line in articles.open(encoding="utf-8"):
-        if line.strip():
-            record = json.loads(line)
-            texts[record["id"]] = record
-    items = [json.loads(line) for line in questions.open(encoding="utf-8") if line.strip()]
-    order = list(dict.fromkeys(item["doc_id"] for item in items))
-    rows = []
-    for number, doc in enumerate(order):
-        record = texts[doc]
-        engine = Engine.from_articles([article_from_text(doc, record["text"], title=record.get("title"))])
-        asked = [(item["question"], item["answerable"], "news") for item in items if item["doc_id"] == doc]
-        other = order[(number + 1) % len(order)]
-        asked += [(item["question"], False, "foreign") for item in items if item["doc_id"] == other][:FOREIGN]
-        rows += _rows(engine, f"news:{doc}", asked)
-    return rows
-
-
-def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted L2 logistic regression by Newton's method on standardised features."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = np.r_[np.full(z.shape[1] - 1, L2), 0.0]
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-z @ w))
-        gradient = z.T @ (weight * (p - y)) + penalty * w
-        hessian = (z.T * (weight * p * (1 - p))) @ z + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    return mean, scale, w
-
-
-def predict(model, x: np.ndarray) -> np.ndarray:
-    mean, scale, w = model
-    return 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ w[:-1] + w[-1])))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--squad2", type=Path, default=SHARED / "benchmarks" / "squad_v2.0_dev_part.jsonl.gz")
+    parser.add_argument("--squad2", type=Path, default=BENCHMARKS / "squad_v2.0_dev_part.jsonl.gz")
     parser.add_argument("--news", type=Path, nargs=2, metavar=("QUESTIONS", "ARTICLES"),
-                        default=(SHARED / "eval" / "news" / "dev_questions.jsonl",
-                                 SHARED / "eval" / "news" / "dev_articles.jsonl"))
+                        default=(NEWS / "dev_questions.jsonl", NEWS / "dev_articles.jsonl"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--features", type=Path, help="reuse (or write) the computed features here")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "retrieval" / "data"
-                        / "found-model.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "retrieval" / "data" / "found-model.json")
     args = parser.parse_args()
 
     if args.features and args.features.exists():
@@ -135,12 +103,11 @@ def main() -> int:
     y = np.array([float(row["label"]) for row in rows])
     weight = np.array([SET_WEIGHTS[row["set"]] for row in rows])
     docs = sorted({row["doc"] for row in rows})
-    fold_of = {doc: i % args.folds for i, doc in enumerate(docs)}
-    folds = np.array([fold_of[row["doc"]] for row in rows])
+    folds = folds_by_article([row["doc"] for row in rows], args.folds)
     held_out = np.zeros(len(rows))
     for fold in range(args.folds):
         test = folds == fold
-        held_out[test] = predict(fit(x[~test], y[~test], weight[~test]), x[test])
+        held_out[test] = predict_binary(fit_binary(x[~test], y[~test], weight[~test], L2), x[test])
 
     sets = sorted({row["set"] for row in rows})
     membership = {name: np.array([row["set"] == name for row in rows]) for name in sets}
@@ -162,10 +129,10 @@ def main() -> int:
               f"false abstentions {int((~said & truth).sum())}/{int(truth.sum())}  "
               f"abstained on unanswerable {int((~said & ~truth).sum())}/{int((~truth).sum())}")
 
-    mean, scale, w = fit(x, y, weight)
+    mean, scale, w = fit_binary(x, y, weight, L2)
     model = {
-        "names": names, "mean": [round(float(v), 6) for v in mean], "scale": [round(float(v), 6) for v in scale],
-        "weights": [round(float(v), 6) for v in w[:-1]], "bias": round(float(w[-1]), 6), "threshold": threshold,
+        "names": names, "mean": rounded(mean), "scale": rounded(scale),
+        "weights": rounded(w[:-1]), "bias": round(float(w[-1]), 6), "threshold": threshold,
         "trained_on": {"squad2": "SQuAD 2.0 dev, 8 articles (CC BY-SA 4.0)",
                        "news": "factbot news development questions over BBC/Reuters articles (research use)"},
         "set_weights": SET_WEIGHTS, "l2": L2, "script": "training/found.py",
