@@ -86,7 +86,7 @@ def _fused_order(positions: np.ndarray, scores: np.ndarray, cosines: np.ndarray,
 
 def _score_question(question: str, engine: Engine, article_positions: range, vectors: dict[str, np.ndarray],
                     encoders: dict, is_hit, tally: Tally, timing: Timing) -> None:
-    parsed = analyse(question, engine.tokenizer)
+    parsed = engine._ranker.spelled(analyse(question, engine.tokenizer))  # as Engine.ask parses it
     hits = engine._ranker.rank(parsed, CANDIDATES).hits if parsed.terms else ()
     positions = np.asarray([h.position for h in hits], dtype=np.int64)
     scores = np.asarray([h.score for h in hits], dtype=np.float64)
