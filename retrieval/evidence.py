@@ -50,7 +50,8 @@ class Candidate:
     """A candidate sentence for a question and the features it is ranked by: its BM25
     score, the BM25 scores of the sentences just before and after it in the same article,
     its coverage of the question (by prefix, and exactly), the share of the question's adjacent term pairs it holds,
-    whether it holds a thing of the question's answer type, and its final `score`."""
+    whether it holds a thing of the question's answer type, the cosine `similarity` of its
+    sentence vector with the question's (0.0 without the semantic extra), and its final `score`."""
 
     position: int
     bm25: float
@@ -61,6 +62,7 @@ class Candidate:
     bigram_share: float = 0.0
     type_match: bool = False
     score: float = 0.0
+    similarity: float = 0.0
 
     def hit(self) -> Hit:
         return Hit(self.position, self.score)

