@@ -185,7 +185,8 @@ def step_factbot_build(args, work: Path) -> dict:
     before = current_rss_mb()
     reset_peak_rss()
     started = time.perf_counter()
-    engine = Engine.from_articles(articles, EngineConfig(workers=None))  # two processes when large
+    # Two processes when large; lexical ranking only (docs/SEMANTIC.md measures the vectors).
+    engine = Engine.from_articles(articles, EngineConfig(workers=None, semantic=False))
     build = time.perf_counter() - started
     engine.save(work / "index")
     result = {"build": build, "rss_before": before, "peak_rss": peak_rss_mb(),
