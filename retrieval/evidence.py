@@ -4,8 +4,9 @@ how much of a query a sentence holds, and the scores of its neighbours.
 Term weights are the shifted idf of `search.shifted_weight`. A sentence's coverage of a
 query is the weighted share of the query's terms it holds; `coverage_by_prefix` counts a
 term as held when the sentence has a term with the same first `PREFIX` letters too
-("ukrain" and "ukrainian"), as the ranker does. Each sentence's terms are made once, with
-the engine's one tokenizer, and cached.
+("ukrain" and "ukrainian"), as the ranker does. A sentence's terms are read from the
+search's forward index (kept at build time, so a candidate is never tokenized again), or,
+from a search without one, made with the engine's one tokenizer; either way, cached.
 
 `Candidate` is one candidate sentence with every feature the ranker scores it by, so a
 later model can read the same features.
@@ -107,7 +108,10 @@ class Evidence:
         return self.search.document_frequency(term) > 0
 
     def _terms_of(self, position: int) -> SentenceTerms:
-        return SentenceTerms.of(self.tokenizer.tokens(self.corpus.sentences[position].text))
+        tokens = self.search.sentence_terms(position)
+        if tokens is None:
+            tokens = self.tokenizer.tokens(self.corpus.sentences[position].text)
+        return SentenceTerms.of(tokens)
 
     def neighbour_scores(self, terms: list[str], positions: list[int]) -> list[tuple[float, float]]:
         """BM25 of the sentences just before and after each position, 0.0 across articles."""

@@ -19,6 +19,9 @@ MaxScore (Turtle and Flood, 1995): terms whose best weights together stay below 
 bring a sentence into the top k alone, so only the other terms' postings are accumulated,
 and the rest only add to sentences those touched. Every score is summed in query order, as
 accumulation sums it, so the top k and its scores are exactly those of scoring every sentence.
+
+Beside the postings the index keeps a forward index: each sentence's term ids in order,
+repeats kept, so the stages above read a candidate's terms without tokenizing it again.
 """
 from __future__ import annotations
 
@@ -54,11 +57,16 @@ class SentenceIndex:
 
     Term t's postings are `positions[offsets[t]:offsets[t+1]]` (ascending) with their
     `weights`; `by_impact[offsets[t]:offsets[t+1]]` lists the same postings, as offsets
-    from `offsets[t]`, by weight descending then position. The arrays may be read-only
-    memory maps: a search never writes to them."""
+    from `offsets[t]`, by weight descending then position. Sentence i's terms, in order,
+    are the ids `forward_terms[forward_offsets[i]:forward_offsets[i+1]]` (an index made
+    without them has no forward index: `sentence_terms` gives None). The arrays may be
+    read-only memory maps: a search never writes to them."""
 
     def __init__(self, vocabulary: dict[str, int], offsets: np.ndarray, positions: np.ndarray,
-                 weights: np.ndarray, by_impact: np.ndarray, lengths: np.ndarray, params: BM25Params):
+                 weights: np.ndarray, by_impact: np.ndarray, lengths: np.ndarray, params: BM25Params,
+                 forward_offsets: np.ndarray | None = None, forward_terms: np.ndarray | None = None,
+                 terms: list[str] | None = None):
+        """`terms`: the vocabulary in term-id order, when the caller has it already."""
         self.vocabulary = vocabulary
         self.offsets = offsets
         self.positions = positions
@@ -66,6 +74,9 @@ class SentenceIndex:
         self.by_impact = by_impact
         self.lengths = lengths
         self.params = params
+        self.forward_offsets = forward_offsets
+        self.forward_terms = forward_terms
+        self._terms = terms
         self._scores = np.zeros(len(lengths), dtype=np.float64)
         self._seen = np.zeros(len(lengths), dtype=bool)
         self._lock = threading.Lock()
@@ -74,18 +85,37 @@ class SentenceIndex:
         return len(self.lengths)
 
     def to_arrays(self) -> tuple[list[str], dict[str, np.ndarray]]:
-        """The terms in term-id order and the named arrays that `from_arrays` takes back."""
-        terms = [""] * len(self.vocabulary)
-        for term, term_id in self.vocabulary.items():
-            terms[term_id] = term
-        return terms, {"offsets": self.offsets, "positions": self.positions, "weights": self.weights,
-                       "by_impact": self.by_impact, "lengths": self.lengths}
+        """The terms in term-id order and the named arrays that `from_arrays` takes back
+        (the forward index's two only when the index has one)."""
+        arrays = {"offsets": self.offsets, "positions": self.positions, "weights": self.weights,
+                  "by_impact": self.by_impact, "lengths": self.lengths}
+        if self.forward_terms is not None:
+            arrays.update(forward_offsets=self.forward_offsets, forward_terms=self.forward_terms)
+        return list(self._id_terms()), arrays
 
     @classmethod
     def from_arrays(cls, terms: list[str], arrays: dict[str, np.ndarray], params: BM25Params) -> "SentenceIndex":
         """The index of `to_arrays`'s terms and arrays (which may be read-only memory maps)."""
         return cls({term: i for i, term in enumerate(terms)}, arrays["offsets"], arrays["positions"],
-                   arrays["weights"], arrays["by_impact"], arrays["lengths"], params)
+                   arrays["weights"], arrays["by_impact"], arrays["lengths"], params,
+                   arrays.get("forward_offsets"), arrays.get("forward_terms"), terms)
+
+    def sentence_terms(self, position: int) -> list[str] | None:
+        """The terms of the sentence at `position` in order, repeats kept, as the tokenizer
+        made them at build time; None when the index has no forward index."""
+        if self.forward_terms is None:
+            return None
+        terms = self._id_terms()
+        lo, hi = int(self.forward_offsets[position]), int(self.forward_offsets[position + 1])
+        return [terms[i] for i in self.forward_terms[lo:hi].tolist()]
+
+    def _id_terms(self) -> list[str]:
+        if self._terms is None:
+            terms = [""] * len(self.vocabulary)
+            for term, term_id in self.vocabulary.items():
+                terms[term_id] = term
+            self._terms = terms
+        return self._terms
 
     @property
     def n_postings(self) -> int:
@@ -133,7 +163,10 @@ class SentenceIndex:
         # Stable, so postings of equal weight stay in position order.
         order = np.lexsort((-weights, posting_terms))
         by_impact = (order - offsets[posting_terms]).astype(np.int32)
-        return cls(vocabulary, offsets, positions, weights, by_impact, lengths.astype(np.int32), params)
+        forward_offsets = np.zeros(n_sentences + 1, dtype=np.int64)
+        np.cumsum(lengths, out=forward_offsets[1:])
+        return cls(vocabulary, offsets, positions, weights, by_impact, lengths.astype(np.int32), params,
+                   forward_offsets, term_ids.astype(np.int32, copy=False))
 
     def search(self, query_terms: list[str], k: int) -> list[Hit]:
         """The k best sentences holding any query term, score descending, then position."""

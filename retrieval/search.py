@@ -34,6 +34,11 @@ class SentenceSearch(Protocol):
     def document_frequency(self, term: str) -> int:
         """The number of sentences holding `term` (0 for a term the index does not hold)."""
 
+    def sentence_terms(self, position: int) -> list[str] | None:
+        """The terms of the sentence at `position` in order, repeats kept, as the engine's
+        tokenizer makes them; None when the backend does not keep them (the caller then
+        tokenizes the sentence's text)."""
+
 
 def okapi_idf(n_sentences: int, document_frequency):
     """Okapi idf of a term in `document_frequency` of `n_sentences` sentences (see the

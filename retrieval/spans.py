@@ -105,9 +105,8 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
     for quantity in find_quantities(text):
         unit = quantity.unit
         span_end = quantity.unit_end if quantity.is_measure else quantity.end
-        following = terms(text[quantity.end:_window_end(text, quantity.end)])
         if question.how in ("many", "much"):
-            if question.counted and question.counted & following:
+            if question.counted and question.counted & terms(text[quantity.end:_window_end(text, quantity.end)]):
                 fit = Fit.STRONG
             elif (question.how == "much" and quantity.is_measure
                   or text[:quantity.start].rstrip().endswith(("$", "€", "£"))

@@ -27,7 +27,8 @@ at ~10 ms a sentence, a million sentences take about three hours).
 
 A load checks the format version, the tokenizer settings, every file's presence and size,
 the arrays' shapes and types, and their values with vectorised checks (postings point at
-sentences, offsets ascend, weights are finite, every sentence lies inside its paragraph
+sentences, offsets ascend, weights are finite, the forward index holds each sentence's
+length of known terms, every sentence lies inside its paragraph
 and every paragraph inside its article's text, sentence vectors are finite); whatever is wrong raises
 `IndexFormatError` in one line, saying how to rebuild, or, when the index is only
 unreadable to this user, that permission was denied.
@@ -56,7 +57,8 @@ from .semantic import SentenceVectors
 from .text import Tokenizer
 
 FORMAT = "factbot-index"
-FORMAT_VERSION = 1
+# Version 2 added the forward index (forward_offsets, forward_terms).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 VECTORS = "sentence_vectors.npy"
 VECTORS_VERSION = 1
@@ -71,6 +73,7 @@ _ARTICLE_FIELDS = ("doc", "title", "standfirst", "byline", "authors", "url", "da
 _ARRAYS = {
     "offsets": ("int64", 1), "positions": ("int32", 1), "weights": ("float64", 1),
     "by_impact": ("int32", 1), "lengths": ("int32", 1),
+    "forward_offsets": ("int64", 1), "forward_terms": ("int32", 1),
     "sentence_article": ("int32", 1), "sentence_paragraph": ("int32", 1), "sentence_number": ("int32", 1),
     "sentence_start": ("int32", 1), "sentence_end": ("int32", 1),
     "article_text": ("uint8", 1), "article_text_offsets": ("int64", 1),
@@ -214,6 +217,8 @@ def _write(folder: Path, corpus: Corpus, index: SentenceIndex, tokenizer: Tokeni
     paragraphs = np.array([span for a in articles for span in a.paragraphs], dtype=np.int32).reshape(-1, 2)
     spans = corpus.spans
     terms, index_arrays = index.to_arrays()
+    if "forward_terms" not in index_arrays:
+        raise ValueError("only an index with a forward index (as SentenceIndex.build makes) can be saved")
     arrays = {
         **index_arrays,
         "sentence_article": spans.article, "sentence_paragraph": spans.paragraph,
@@ -383,7 +388,7 @@ def _check_shapes(folder: Path, arrays: dict[str, np.ndarray], counts: dict, ter
     n_articles, n_sentences = counts["articles"], counts["sentences"]
     expected = {
         "offsets": len(terms) + 1, "positions": counts["postings"], "weights": counts["postings"],
-        "by_impact": counts["postings"], "lengths": n_sentences,
+        "by_impact": counts["postings"], "lengths": n_sentences, "forward_offsets": n_sentences + 1,
         "article_text_offsets": n_articles + 1, "paragraph_offsets": n_articles + 1,
         **{f"sentence_{c}": n_sentences for c in ("article", "paragraph", "number", "start", "end")},
     }
@@ -393,8 +398,8 @@ def _check_shapes(folder: Path, arrays: dict[str, np.ndarray], counts: dict, ter
     if not isinstance(columns, dict) or any(len(columns[f]) != n_articles for f in _ARTICLE_FIELDS):
         problems.append("articles.json")
     if not problems:
-        ends = {"offsets": "positions", "article_text_offsets": "article_text",
-                "paragraph_offsets": "paragraphs"}
+        ends = {"offsets": "positions", "forward_offsets": "forward_terms",
+                "article_text_offsets": "article_text", "paragraph_offsets": "paragraphs"}
         problems = [name for name, of in ends.items()
                     if arrays[name][0] != 0 or arrays[name][-1] != len(arrays[of])]
     if problems:
@@ -425,7 +430,7 @@ def _check_values(folder: Path, arrays: dict[str, np.ndarray], counts: dict) -> 
     def refuse(name: str, why: str) -> None:
         raise _format_error(folder, f"{name}.npy is corrupt ({why})")
 
-    for name in ("offsets", "article_text_offsets", "paragraph_offsets"):
+    for name in ("offsets", "forward_offsets", "article_text_offsets", "paragraph_offsets"):
         if (np.diff(arrays[name]) < 0).any():
             refuse(name, "offsets go backwards")
     offsets, positions = arrays["offsets"], arrays["positions"]
@@ -443,6 +448,11 @@ def _check_values(folder: Path, arrays: dict[str, np.ndarray], counts: dict) -> 
         refuse("by_impact", "an entry points outside its term's postings")
     if len(arrays["lengths"]) and arrays["lengths"].min() < 0:
         refuse("lengths", "a negative length")
+    if (np.diff(arrays["forward_offsets"]) != arrays["lengths"]).any():
+        refuse("forward_offsets", "a sentence's terms disagree with its length")
+    forward_terms = arrays["forward_terms"]
+    if len(forward_terms) and (forward_terms.min() < 0 or forward_terms.max() >= counts["terms"]):
+        refuse("forward_terms", "a term id outside the vocabulary")
 
     text_bytes = np.diff(arrays["article_text_offsets"])
     paragraph_offsets, paragraphs = arrays["paragraph_offsets"], arrays["paragraphs"]

@@ -31,6 +31,39 @@ def test_a_sentence_s_terms_are_made_once(evidence):
     assert first.terms == frozenset(tokens) and first.pairs == frozenset(zip(tokens, tokens[1:]))
 
 
+@pytest.mark.parametrize("engine", ["bundled_engine", "two_article_engine", "port_engine"])
+def test_the_forward_index_gives_what_tokenizing_gives(engine, request):
+    """Every sentence's terms, pairs and prefixes from the forward index are those that
+    tokenizing its text again makes."""
+    engine = request.getfixturevalue(engine)
+    evidence = Evidence(engine.corpus, engine.index, engine.tokenizer)
+    for position, sentence in enumerate(engine.corpus.sentences):
+        tokens = engine.tokenizer.tokens(sentence.text)
+        assert engine.index.sentence_terms(position) == tokens
+        assert evidence.terms_of(position) == SentenceTerms.of(tokens)
+
+
+def test_a_search_without_a_forward_index_falls_back_to_tokenizing(two_article_engine):
+    engine = two_article_engine
+
+    class NoForwardIndex:
+        def __init__(self, index):
+            self.index = index
+
+        def __getattr__(self, name):
+            return getattr(self.index, name)
+
+        def __len__(self):
+            return len(self.index)
+
+        def sentence_terms(self, position):
+            return None
+
+    evidence = Evidence(engine.corpus, NoForwardIndex(engine.index), engine.tokenizer)
+    for position, sentence in enumerate(engine.corpus.sentences):
+        assert evidence.terms_of(position) == SentenceTerms.of(engine.tokenizer.tokens(sentence.text))
+
+
 def test_weights_follow_the_order_given(evidence):
     assert list(evidence.weights(["bridg", "zebra", "council"])) == ["bridg", "zebra", "council"]
 

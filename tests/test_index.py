@@ -142,6 +142,24 @@ def test_search_never_writes_to_the_index_arrays(sample):
         assert frozen.search(query, 10) == index.search(query, 10)
 
 
+def test_the_forward_index_keeps_each_sentence_s_terms_in_order():
+    sentences = [["b", "a", "b"], [], ["c", "a"], ["a"]]
+    index = SentenceIndex.build(sentences)
+    assert [index.sentence_terms(p) for p in range(len(sentences))] == sentences
+    assert index.forward_offsets.tolist() == [0, 3, 3, 5, 6]
+    terms, arrays = index.to_arrays()
+    again = SentenceIndex.from_arrays(terms, arrays, index.params)
+    assert [again.sentence_terms(p) for p in range(len(sentences))] == sentences
+    assert SentenceIndex.build([]).forward_offsets.tolist() == [0]
+
+
+def test_an_index_made_without_a_forward_index_says_so(sample):
+    index, _, _ = sample
+    bare = SentenceIndex(index.vocabulary, index.offsets, index.positions, index.weights, index.by_impact,
+                         index.lengths, index.params)
+    assert bare.sentence_terms(0) is None and "forward_terms" not in bare.to_arrays()[1]
+
+
 def test_sentences_without_terms_and_empty_corpora():
     index = SentenceIndex.build([[], ["a", "b"], [], ["b"], ["c"], ["d"]])
     assert len(index) == 6
@@ -161,7 +179,7 @@ def test_build_is_the_same_with_worker_processes(monkeypatch):
     one = build.build_corpus_and_index(articles, SentenceSplitter(), Tokenizer(), workers=1)
     two = build.build_corpus_and_index(articles, SentenceSplitter(), Tokenizer(), workers=2)
     assert one[1].vocabulary == two[1].vocabulary
-    for name in ("offsets", "positions", "weights", "by_impact", "lengths"):
+    for name in ("offsets", "positions", "weights", "by_impact", "lengths", "forward_offsets", "forward_terms"):
         assert np.array_equal(getattr(one[1], name), getattr(two[1], name)), name
     for name in ("article", "paragraph", "number", "start", "end"):
         assert np.array_equal(getattr(one[0].spans, name), getattr(two[0].spans, name)), name

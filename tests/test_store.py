@@ -52,11 +52,14 @@ def test_round_trip_gives_identical_answers(bundled_engine, saved):
     assert loaded.context("4.1") == bundled_engine.context("4.1")
     assert loaded.index.vocabulary == bundled_engine.index.vocabulary
     assert loaded.index.params == bundled_engine.index.params
+    assert [loaded.index.sentence_terms(p) for p in range(len(loaded.index))] == \
+        [bundled_engine.index.sentence_terms(p) for p in range(len(bundled_engine.index))]
 
 
 def test_loading_maps_the_arrays_instead_of_reading_them(saved):
     loaded = Engine.from_index(saved)
-    for array in (loaded.index.positions, loaded.index.weights, loaded.corpus.spans.start):
+    for array in (loaded.index.positions, loaded.index.weights, loaded.index.forward_terms,
+                  loaded.corpus.spans.start):
         assert isinstance(array.base, np.memmap) and not array.flags.writeable
 
 
@@ -148,6 +151,24 @@ def _swap_first_unequal(array):
     array[i], array[i + 1] = array[i + 1], array[i]
 
 
+def _shift_one_boundary(array):
+    """Moves one sentence's first term to the sentence before it: still ascending."""
+    i = int(np.flatnonzero(np.diff(array) > 0)[5]) + 1
+    array[i] -= 1
+
+
+def _make_version_1(folder):
+    """The index as factbot wrote it before the forward index."""
+    for name in ("forward_offsets.npy", "forward_terms.npy"):
+        (folder / name).unlink()
+
+    def downgrade(manifest):
+        manifest["version"] = 1
+        for name in ("forward_offsets.npy", "forward_terms.npy"):
+            del manifest["files"][name]
+    _rewrite_manifest(folder, downgrade)
+
+
 DAMAGE.update({
     "posting past the sentences": (lambda f: _alter(f, "positions", lambda a: a.__setitem__(0, 10**6)),
                                    "positions.npy is corrupt"),
@@ -169,6 +190,19 @@ DAMAGE.update({
     "counts is text": (lambda f: _rewrite_manifest(f, lambda m: m.update(counts="many")), "malformed"),
     "NaN bm25 parameter": (lambda f: _rewrite_manifest(f, lambda m: m["bm25"].update(k1=float("nan"))),
                            "malformed"),
+    "forward term outside the vocabulary": (lambda f: _alter(f, "forward_terms", lambda a: a.__setitem__(0, 10**6)),
+                                            "forward_terms.npy is corrupt"),
+    "negative forward term": (lambda f: _alter(f, "forward_terms", lambda a: a.__setitem__(-1, -1)),
+                              "forward_terms.npy is corrupt"),
+    "forward offsets backwards": (lambda f: _alter(f, "forward_offsets", _swap_first_unequal),
+                                  "forward_offsets.npy is corrupt"),
+    "forward offsets disagree with lengths": (lambda f: _alter(f, "forward_offsets", _shift_one_boundary),
+                                              "forward_offsets.npy is corrupt"),
+    "forward offsets end early": (lambda f: _alter(f, "forward_offsets", lambda a: a.__setitem__(-1, a[-1] - 1)),
+                                  "forward_offsets do not match"),
+    "truncated forward terms": (lambda f: _truncate(f, "forward_terms.npy"), "forward_terms.npy"),
+    "missing forward index": (lambda f: (f / "forward_terms.npy").unlink(), "forward_terms.npy is missing"),
+    "index of format version 1": (_make_version_1, "format version 1, this factbot reads version 2"),
 })
 
 
