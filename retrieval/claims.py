@@ -41,7 +41,7 @@ from .confidence import VerdictModel
 from .corpus import Corpus
 from .errors import QuestionError
 from .evidence import CHECK_CANDIDATES, Evidence, coverage
-from .lexicon import LOCATIVE_BEFORE_PLACE, Lexicon
+from .lexicon import LOCATIVE_BEFORE_PLACE, SPEECH_VERBS, Lexicon
 from .models import Sentence, Verdict
 from .names import name_chunks
 from .question import standard_spelling
@@ -128,6 +128,11 @@ class _Judgement:
 
 # Sentences the rules judge for the verdict model: the best-covering few.
 JUDGED = 3
+# A sentence that refers back by a pronoun may name the claim's subject this many sentences earlier.
+COREFERENCE_REACH = 3
+_BACK_REFERENCE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them|the company|the firm|the group)\b",
+                             re.IGNORECASE)
+_REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|say|reckons?|reckoned|thinks?|believes?|believed)\b", re.IGNORECASE)
 _CONTRADICTING = frozenset({Mismatch.FIGURE_DIFFERS, Mismatch.DATE_DIFFERS, Mismatch.PLACE_DIFFERS, Mismatch.OPPOSITE,
                             Mismatch.NEGATED_IN_CLAIM, Mismatch.NEGATED_IN_ARTICLE})
 # A figure or date that differs where the rules were not sure it counts the same thing.
@@ -301,9 +306,19 @@ class ClaimChecker:
         """The text's terms, a demonym as its place's ("ukrainian" -> "ukrain")."""
         return [self.aliases.get(t, t) for t in self.tokenizer.tokens(text)]
 
-    def held(self, position: int) -> set[str]:
-        """The terms of the sentence at `position`, a demonym as its place's."""
-        return {self.aliases.get(t, t) for t in self.evidence.terms_of(position).terms}
+    def held(self, position: int, names: frozenset[str] = frozenset()) -> set[str]:
+        """The terms of the sentence at `position`, a demonym as its place's; and, when the
+        sentence refers back by a pronoun ("he said", "its shares"), those of the claim's
+        name terms `names` that the few sentences before it in the same article hold."""
+        held = {self.aliases.get(t, t) for t in self.evidence.terms_of(position).terms}
+        if names - held and _BACK_REFERENCE.search(self.corpus.sentences[position].text):
+            earlier = position
+            for _ in range(COREFERENCE_REACH):
+                earlier = self.corpus.neighbour(earlier, -1)
+                if earlier is None:
+                    break
+                held |= names & {self.aliases.get(t, t) for t in self.evidence.terms_of(earlier).terms}
+        return held
 
     def known(self, term: str) -> bool:
         """Whether the articles use the term (a place also by its demonym)."""
@@ -326,13 +341,16 @@ class ClaimChecker:
         """The claim's evidence, the rules' judgement of its best-covering sentences, and
         the verdict model's features."""
         slots = _slot_spans(claim)
-        content = self.terms(standard_spelling(_blank(claim, slots)))
+        # "X says ...", "X reckons ...": the reporting verb is how the claim is put, not a fact
+        # a sentence must hold.
+        content = self.terms(_REPORTING.sub(" ", standard_spelling(_blank(claim, slots))))
         all_terms = self.tokenizer.tokens(standard_spelling(claim))
         if not all_terms:
             raise QuestionError("the claim has no searchable words; state something about the article")
         sentences = self.corpus.sentences
 
         unknown = [name for name in _claim_names(claim) if not any(self.known(t) for t in self.terms(name))]
+        names = frozenset(t for name in _claim_names(claim) for t in self.terms(name))
         hits = self.evidence.candidates(all_terms, CHECK_CANDIDATES)
         if not hits:
             return Assessment(claim, (), (), None, Reason(Mismatch.NO_EVIDENCE))
@@ -340,25 +358,27 @@ class ClaimChecker:
         slot_weights = self.evidence.weights(self.terms(claim))
         scored = []
         for hit in hits:
-            held = self.held(hit.position)
+            held = self.held(hit.position, names)
             scored.append((ScoredEvidence(hit.position, hit.score, coverage(weights, held)),
                            coverage(slot_weights, held)))
         # Best first: the most content, then the most content and figures, then BM25.
         scored.sort(key=lambda c: (-c[0].coverage, -c[1], -c[0].relevance, c[0].position))
         ranked = tuple(c for c, _ in scored)
-        judged = tuple(self._judge(claim, sentences[c.position], weights) for c in ranked[:JUDGED])
+        judged = tuple(self._judge(claim, sentences[c.position], weights, names) for c in ranked[:JUDGED])
         best = sentences[ranked[0].position]
         if unknown:
             stop = Reason(Mismatch.UNKNOWN_NAMES, tuple(unknown))
         elif ranked[0].coverage < ABOUT_SHARE:
-            stop = Reason(Mismatch.NOT_ABOUT, tuple(_missing_words(claim, slots, self, self.held(best.position))),
+            missing = _missing_words(claim, slots, self, self.held(best.position, names))
+            stop = Reason(Mismatch.NOT_ABOUT, tuple(missing),
                           ref=self.ref(best))
         else:
             stop = None
         features = claim_features(claim, ranked, judged, weights, unknown, self)
         return Assessment(claim, ranked, judged, features, stop)
 
-    def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float]) -> _Judgement:
+    def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float],
+               names: frozenset[str] = frozenset()) -> _Judgement:
         """What one sentence says of the claim. It states the claim when it covers
         `SUPPORT_SHARE` of the claim's content, and is about it when it covers that share of the
         content words the articles use at all. Figures are matched by what they count and a
@@ -366,7 +386,7 @@ class ClaimChecker:
         contradicts a sentence about the claim; other differences (a date in another role, a
         place, a negation, an opposite word) contradict only a sentence that states it."""
         text = sentence.text
-        held = self.held(sentence.position)
+        held = self.held(sentence.position, names)
         opposite = _opposite_words(claim, text, self.lexicon)
         place = _place_mismatch(claim, text, self.lexicon)
         # A word the sentence replaces by its opposite, or a place by another, is not missing.
@@ -611,7 +631,7 @@ def _missing_words(claim: str, slots, checker: ClaimChecker, held: set[str]) -> 
     words = []
     for word in _WORD.findall(_blank(claim, slots)):
         terms = checker.terms(word)
-        if terms and not set(terms) & held and word not in words:
+        if terms and not set(terms) & held and word not in words and not _REPORTING.fullmatch(word):
             words.append(word)
     return words or ["its details"]
 
