@@ -38,6 +38,12 @@ _TIME_NOUNS = r"(year|years|month|months|day|days|date|dates|time|century|decade
 _AMOUNT_NOUNS = (r"(price|prices|cost|costs|bid|offer|value|worth|fee|fees|salary|wage|wages|pay|bill|"
                  r"budget|revenue|revenues|profit|profits|loss|losses|fine|rate|amount|sum|stake|deficit|"
                  r"debt|debts|total|figure|tally|valuation|turnover|income|earnings|bail|grant|grants)")
+# What kind of figure a "how much" question wants: a share, or an amount of money.
+_PERCENT_WORDS = re.compile(r"%|\bper ?cent(?:age)?\b|\bpct\b|\bproportion\b")
+_MONEY_WORDS = re.compile(r"[$\u00a3\u20ac]|\b(?:price|prices|cost|costs|bid|offer|pay|paid|worth|fee|fees|salary|"
+                          r"wages?|"
+                          r"bill|fine|budget|revenues?|profits?|loss|losses|debts?|value|valuation|dollars|pounds|"
+                          r"euros|money|spend|spent|raise|raised|earn|earning|earnings)\b")
 _WH_IS = r"(?:what|whats|what's|what is|what was|what are|what were)"
 _SPEECH = (r"(say|said|saying|says|tell|told|telling|think|thinks|thought|reckon|reckons|claim|claimed|claims|"
            r"call|warn|warned|warning|describe|described|argue|argued|mean|admit|admitted|reveal|revealed|"
@@ -107,6 +113,7 @@ class Question:
     asks_author: bool = False
     asks_speaker: bool = False
     how_is: bool = False
+    wants: str | None = None
 
 
 # "us" typed for "U.S.": any "us" but the object of a verb or preposition that takes a person.
@@ -155,6 +162,8 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
         named=named.group("name").strip() if named else None,
         asks_author=bool(_AUTHOR.search(folded)),
         how_is=bool(re.search(r"\bhow \w+ (?:is|are|was|were)\b", folded)),
+        wants=("percent" if _PERCENT_WORDS.search(folded) else "money" if _MONEY_WORDS.search(folded) else None)
+        if answer_type is AnswerType.QUANTITY else None,
         asks_speaker=answer_type is AnswerType.PERSON and bool(re.search(rf"\b{_SPEECH}\b", folded)),
     )
 

@@ -42,7 +42,7 @@ from .corpus import Corpus
 from .lexicon import LOCATIVE_BEFORE_NAME, ORGANISATION_WORDS, SPEECH_VERBS, fold, places, stopwords, titles
 from .names import (after_title, bare, fuller_name, is_demonym, is_month_or_weekday, name_chunks,
                     strip_leading, tokens)
-from .numbers import DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
+from .numbers import CURRENCIES, DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
 from .question import AnswerType, Question
 from .text import Tokenizer
 
@@ -50,6 +50,7 @@ _RELATIVE_DATE = re.compile(
     r"\b(?:(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|fall|autumn|"
     r"winter|weekend)|yesterday|today|tomorrow)\b", re.IGNORECASE)
 _CACHE = 65_536
+_LIST_GAP = re.compile(r",\s*|,?\s+(?:and|or)\s+")
 # An age set in commas after a name, as news copy gives it: "Doherty, 25, had to ...";
 # matched on the text up to the figure's end, reversed.
 _AGE_APPOSITION = re.compile(r",\d{1,3} ,[A-Za-z]")
@@ -108,6 +109,10 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
         if question.how in ("many", "much"):
             if question.counted and question.counted & terms(text[quantity.end:_window_end(text, quantity.end)]):
                 fit = Fit.STRONG
+            elif question.wants and _figure_kind(text, quantity) == question.wants:
+                fit = Fit.STRONG
+            elif question.wants and _figure_kind(text, quantity):
+                fit = Fit.WEAK
             elif (question.how == "much" and quantity.is_measure
                   or text[:quantity.start].rstrip().endswith(("$", "€", "£"))
                   or re.search(r"[$€£]", text[quantity.start:quantity.end])):
@@ -141,6 +146,16 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
             fit = Fit.GOOD if quantity.is_measure or unit in ("percent", "%") else Fit.WEAK
         found.append(SpanCandidate(quantity.start, span_end, fit))
     return found
+
+
+def _figure_kind(text: str, quantity) -> str | None:
+    """"money" for a sum (a currency sign or word), "percent" for a share, else None."""
+    if quantity.unit in ("percent", "%", "pct", "per"):
+        return "percent"
+    if (quantity.unit in CURRENCIES or re.search(r"[$€£]", text[quantity.start:quantity.end])
+            or text[:quantity.start].rstrip().endswith(("$", "€", "£"))):
+        return "money"
+    return None
 
 
 def _window_end(text: str, start: int, words: int = 4) -> int:
@@ -276,22 +291,43 @@ def _place_candidates(text: str, question: Question, question_terms: set[str],
 def _named_thing_candidates(text: str, question: Question, question_terms: set[str],
                             terms: Terms) -> list[SpanCandidate]:
     """For "which/what NOUN": a name right after the noun ("the political party Golos",
-    "the party, Golos,"), or a name led by the question's words ("French President
-    Emmanuel Macron" for "which French president")."""
+    "the party, Golos,"), a name whose last word is the noun ("United Airlines" for "which
+    airline"), or a name led by the question's words ("French President Emmanuel Macron" for
+    "which French president"); weakly, any name or list of names the question does not give."""
     found = []
     if not question.noun:
         return found
-    for start, end in name_chunks(text):
+    chunks = name_chunks(text)
+    for start, end in _name_lists(text, chunks):
         if not terms(text[start:end]) & question_terms:
             found.append(SpanCandidate(start, end, Fit.WEAK))
+    for start, end in chunks:
         before = re.search(r"([^\W\d_]+)\s*,?\s+$", text[:start])
         if before and terms(before.group(1)) & question.noun and not terms(text[start:end]) & question.noun:
+            found.append(SpanCandidate(start, end, Fit.GOOD))
+            continue
+        words = text[start:end].split()
+        if len(words) > 1 and terms(words[-1]) & question.noun and not terms(" ".join(words[:-1])) <= question_terms:
             found.append(SpanCandidate(start, end, Fit.GOOD))
             continue
         first = strip_leading(text, start, end, lambda w: terms(w) <= question_terms)
         if start < first < end and terms(text[start:first]) & question.noun:
             found.append(SpanCandidate(first, end, Fit.GOOD))
     return found
+
+
+def _name_lists(text: str, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each name, and each list of names ("Barcelona and Liverpool", "A, B and C"), as spans."""
+    spans = list(chunks)
+    i = 0
+    while i < len(chunks):
+        j = i
+        while j + 1 < len(chunks) and _LIST_GAP.fullmatch(text[chunks[j][1]:chunks[j + 1][0]]):
+            j += 1
+        if j > i:
+            spans.append((chunks[i][0], chunks[j][1]))
+        i = j + 1
+    return spans
 
 
 def _clause_candidates(finder: Callable[[str], list[tuple[int, int, int]]]):

@@ -58,3 +58,12 @@ def test_speech_verbs_are_not_content_of_a_statement_question():
 def test_which_noun_said_asks_for_the_speaker():
     question = analyse("which labour mp said the plan would fail", TOKENIZER)
     assert question.answer_type is AnswerType.PERSON and question.asks_speaker
+
+
+@pytest.mark.parametrize("question, wants", [
+    ("whats the price of the stake", "money"), ("how much did they pay", "money"),
+    ("what % did the buyer get", "percent"), ("what percentage of shares is sold", "percent"),
+    ("how many troops", None),
+])
+def test_how_much_questions_say_which_kind_of_figure(question, wants):
+    assert analyse(question, TOKENIZER).wants == wants

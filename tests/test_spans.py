@@ -111,3 +111,41 @@ def test_candidates_are_found_once_per_sentence_and_question(port_engine):
 def test_pinned_answers_on_the_bundled_article(bundled_engine, question, expected, speaker):
     answer = bundled_engine.ask(question)
     assert (answer.answer, answer.attribution) == (expected, speaker)
+
+
+# Made up: forms people type in a channel, each answered by one sentence.
+CHANNEL_PAGE = """Airline Deal Approved
+
+Regulators cleared the merger on Friday, the agency said.
+
+The buyer, a unit of Atlas Airlines, agreed to pay 4.5 mln dlrs for a 38 pct stake.
+
+The union said the deal would not cost any jobs because both carriers were growing.
+
+Chief executive Mara Quist, 52, said the airline had been linked with Oslo and Riga.
+
+Staff were given a 90-day consultation period, and the new routes start by the end of 2027.
+
+The new booking system is called SkyDesk and launches in summer 2026.
+"""
+
+
+@pytest.fixture(scope="module")
+def channel_engine() -> Engine:
+    return Engine.from_articles([article_from_text("airline", CHANNEL_PAGE)])
+
+
+@pytest.mark.parametrize("question, cited, expected", [
+    ("which airline is the buyer part of", "The buyer", "Atlas Airlines"),
+    ("whats the price of the stake", "The buyer", "4.5 mln dlrs"),
+    ("what % did the buyer get", "The buyer", "38 pct"),
+    ("why wont the deal cost jobs", "The union", "both carriers were growing"),
+    ("what did the union say about jobs", "The union", "the deal would not cost any jobs because both carriers were growing"),
+    ("how old is mara quist", "Chief executive", "52"),
+    ("which cities has the airline been linked with", "Chief executive", "Oslo and Riga"),
+    ("how long is the consultation period", "Staff were", "90-day"),
+    ("when do the new routes start", "Staff were", "by the end of 2027"),
+    ("whats the new booking system called", "The new booking", "SkyDesk"),
+])
+def test_channel_forms_get_the_asked_kind(channel_engine, question, cited, expected):
+    assert span_from(channel_engine, question, cited).text == expected
