@@ -35,7 +35,7 @@ from benchmarks.data import BENCHMARKS, NEWS, load_collection, load_dev_question
 from retrieval import ArticleError, Engine  # noqa: E402
 from retrieval.confidence import FEATURE_NAMES  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
-from training.logistic import fit_binary, folds_by_article, predict_binary, rounded  # noqa: E402
+from training.logistic import save_model, fit_binary, folds_by_article, predict_binary, rounded  # noqa: E402
 L2 = 1.0
 # Per-question weight of each set in the fit. "foreign" questions are another article's
 # questions asked of this one: unanswerable by construction, they teach the model what a
@@ -134,11 +134,11 @@ def main() -> int:
         "names": names, "mean": rounded(mean), "scale": rounded(scale),
         "weights": rounded(w[:-1]), "bias": round(float(w[-1]), 6), "threshold": threshold,
         "trained_on": {"squad2": "SQuAD 2.0 dev, 8 articles (CC BY-SA 4.0)",
-                       "news": "factbot news development questions over BBC/Reuters articles (research use)"},
+                       "news": "factbot news development questions over BBC/Reuters articles (research use)",
+                       "foreign": "each article asked the questions of the next article of its set (unanswerable)"},
         "set_weights": SET_WEIGHTS, "l2": L2, "script": "training/found.py",
     }
-    args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    save_model(args.out, model)
     return 0
 
 

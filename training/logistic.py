@@ -3,6 +3,9 @@ penalised, fitted by Newton's method on standardised features, so the same data 
 same weights on any machine; and folds that keep each article's items together."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 
@@ -82,3 +85,9 @@ def folds_by_article(docs: list[str], folds: int) -> np.ndarray:
 
 def rounded(values) -> list:
     return [rounded(v) if isinstance(v, (list, np.ndarray)) else round(float(v), 6) for v in values]
+
+
+def save_model(path: Path, model: dict) -> None:
+    """The model as plain JSON, keys sorted, so the same fit writes the same bytes."""
+    path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {path}")

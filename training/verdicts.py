@@ -33,7 +33,7 @@ from benchmarks.data import BENCHMARKS, NEWS, load_claim_pairs, load_collection,
 from retrieval import ArticleError, Engine  # noqa: E402
 from retrieval.claims import choose_verdict  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
-from training.logistic import fit_softmax, folds_by_article, predict_softmax, rounded  # noqa: E402
+from training.logistic import save_model, fit_softmax, folds_by_article, predict_softmax, rounded  # noqa: E402
 
 VERDICTS = ("not_in_article", "supported", "contradicted")
 LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "NOT_ENOUGH_INFO": "not_in_article",
@@ -150,8 +150,7 @@ def main() -> int:
                        "climate-fever": "Climate-FEVER (Diggelmann et al. 2020; no licence stated, research use)"},
         "l2": L2, "wrong_cost": WRONG_COST, "script": "training/verdicts.py",
     }
-    args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    save_model(args.out, model)
     return 0
 
 
