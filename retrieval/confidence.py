@@ -5,8 +5,8 @@ verdict does a claim's evidence support.
 much of the question the best sentence holds (idf-weighted, exactly and by prefix), what it
 misses, how far it stands above the next, whether a span of the asked-for kind was found and
 where, and the question's form. None depends on the corpus's size (no raw BM25 score or idf
-level): a one-paragraph article and an archive are judged alike. `FoundModel` turns them into a probability with weights
-learned by `training/found.py` (logistic regression, L2), shipped as plain JSON in
+level): a one-paragraph article and an archive are judged alike. `FoundModel` turns them into
+a probability with weights learned by `training/found.py` (logistic regression, L2), shipped as plain JSON in
 `data/found-model.json` with the data and licences it was trained on. The question is
 answered ("found") when the probability reaches the model's threshold.
 

@@ -24,18 +24,19 @@ from .spans import Span, SpanExtractor
 from .text import Tokenizer
 
 DEFAULT_K = 3
+MAX_K = 25
 _log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class _Decision:
+    """A ranking, its answer span, and the found model's verdict on it."""
+
     ranking: Ranking
     span: Span | None
     found: bool
     confidence: float
     features: dict[str, float] | None
-
-MAX_K = 25
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class Engine:
         """The top k cited sentences for a question, whether they answer it, and a short
         verbatim answer span when one of the expected kind is found."""
         question = _checked(question, "question")
-        parsed = self._ranker.spelled(analyse(question, self.tokenizer))
+        parsed = self._parsed(question)
         if not parsed.terms:
             raise QuestionError("the question has no searchable words; ask about something in the article")
         decision = self._decide(parsed, _clamp(k))
@@ -135,15 +136,19 @@ class Engine:
     def answer_features(self, question: str) -> dict[str, float] | None:
         """The inputs of the found model for `question` (for `training/found.py`), or None
         when the question reaches no sentence."""
-        parsed = self._ranker.spelled(analyse(_checked(question, "question"), self.tokenizer))
-        return self._decide(parsed, DEFAULT_K).features
+        return self._decide(self._parsed(_checked(question, "question")), DEFAULT_K).features
+
+    def _parsed(self, question: str):
+        """The question read, with terms the corpus never uses corrected (`Ranker.spelled`)."""
+        return self._ranker.spelled(analyse(question, self.tokenizer))
 
     def _decide(self, parsed, k: int) -> "_Decision":
         ranking = self._ranker.rank(parsed, k)
         positions = [h.position for h in ranking.hits]
         span = self._spans.extract(parsed, positions) if positions else None
         if ranking.context is None:
-            return _Decision(ranking, span, ranking.found, 1.0 if ranking.found else 0.0, None)
+            found = bool(ranking.found)
+            return _Decision(ranking, span, found, 1.0 if found else 0.0, None)
         context = ranking.context
         features = answer_features(parsed, context.ranked, context.weights, context.held, context.known,
                                    context.focus_held, self.corpus.sentences[positions[0]].text,

@@ -1,4 +1,4 @@
-"""Re-ranking BM25's candidates and deciding whether the corpus answers at all.
+"""Re-ranking BM25's candidates, with what the found model (`confidence`) reads of them.
 
 Score of a candidate sentence s for question q, over the top `ASK_CANDIDATES` BM25 hits:
     bm25(s)
@@ -12,7 +12,7 @@ when the sentence has it or a term with the same first `evidence.PREFIX` letters
 R@1/R@3 0.697/0.845 for BM25Okapi on the same tokens, 0.741/0.872 with them) and checked
 on the development questions.
 
-Coverage and the found rule weigh a term by max(idf, 0) + 1, not by BM25's idf
+Coverage weighs a term by max(idf, 0) + 1, not by BM25's idf
 (`search.shifted_weight`): Okapi's idf is zero or negative for a term in half the sentences
 or more, which on a short article can zero out every term of a question (rank-bm25's
 pathology); shifted, a held term always counts, and rarer ones count more.
@@ -23,15 +23,9 @@ where `top` is the top score so far (1.0 if it is not positive): all-MiniLM-L6-v
 tuned on SQuAD v1.1 dev only (R@1/R@3 0.741/0.872 -> 0.767/0.898; docs/SEMANTIC.md). It
 re-orders BM25's candidates and adds none. Without it the ranking is exactly the lexical one.
 
-The "found" rule: the question is answered when its best sentence holds enough of the
-question's content: the idf mass of content terms that the best sentence holds, over the
-mass of all its content terms, is over `FOUND_SHARE`. A content term the corpus does
-not hold at all weighs as much as the rarest term it could have been (idf of a term in one
-sentence), so a question about something the article never names ("tanks", "population")
-is not answered by sentences that only share its common words. And a "how many X"
-question is answered only by a sentence that holds a term of X: a count of something else is not
-its answer. On WikiQA (benchmarks/wikiqa_abstention.py) this rule abstains with precision
-0.74 and recall 0.50 against a base rate of 0.59.
+Whether the best sentence answers is not decided here: `confidence.FoundModel` reads the
+ranking's `RankingContext`. Only a byline answer (found) and a question that matches no
+sentence (not found) are decided by the ranker itself.
 """
 from __future__ import annotations
 
@@ -51,7 +45,6 @@ COVERAGE = 0.5
 TYPE = 0.3
 BIGRAM = 0.3
 SEMANTIC = 1.5
-FOUND_SHARE = 0.5
 # Terms shorter than this are not spell-corrected: short words have too many neighbours.
 MIN_SPELLED = 4
 
@@ -82,11 +75,11 @@ class RankingContext:
 
 @dataclass(frozen=True)
 class Ranking:
-    """The ranked candidates, best first, and whether the best answers the question by
-    the coverage rule (the found model in `confidence` reads `context` instead)."""
+    """The ranked candidates, best first. `found` is decided here only without a `context`
+    (a byline answer, or no sentence matched); with one, the found model decides from it."""
 
     candidates: tuple[Candidate, ...]
-    found: bool
+    found: bool | None
     context: RankingContext | None = None
 
     @property
@@ -158,11 +151,10 @@ class Ranker:
             ranked = self._fused(question, ranked)
         ranked.sort(key=lambda c: (-c.score, c.position))
         held = self.evidence.terms_of(ranked[0].position)
-        share = coverage_by_prefix(weights, held)
         about_focus = not question.counted or any(holds_by_prefix(held, t) for t in question.counted)
         context = RankingContext(tuple(ranked), weights, frozenset(t for t in weights if holds_by_prefix(held, t)),
                                  frozenset(t for t in weights if self.evidence.known(t)), about_focus)
-        return Ranking(tuple(ranked[:k]), share > FOUND_SHARE and about_focus, context)
+        return Ranking(tuple(ranked[:k]), None, context)
 
     def _fused(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
         top = max(c.score for c in ranked)
