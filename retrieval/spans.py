@@ -113,9 +113,7 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 fit = Fit.STRONG
             elif question.wants and _figure_kind(text, quantity):
                 fit = Fit.WEAK
-            elif (question.how == "much" and quantity.is_measure
-                  or text[:quantity.start].rstrip().endswith(("$", "€", "£"))
-                  or re.search(r"[$€£]", text[quantity.start:quantity.end])):
+            elif question.how == "much" and quantity.is_measure or _has_currency_sign(text, quantity):
                 fit = Fit.GOOD
             elif quantity.is_measure or unit and unit.isalpha() and unit not in stopwords() and question.counted:
                 continue
@@ -148,12 +146,17 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
     return found
 
 
+def _has_currency_sign(text: str, quantity) -> bool:
+    """Whether a currency sign stands in the figure or just before it ("$3bn", "£ 5")."""
+    return (re.search(r"[$€£]", text[quantity.start:quantity.end]) is not None
+            or text[:quantity.start].rstrip().endswith(("$", "€", "£")))
+
+
 def _figure_kind(text: str, quantity) -> str | None:
     """"money" for a sum (a currency sign or word), "percent" for a share, else None."""
     if quantity.unit in ("percent", "%", "pct", "per"):
         return "percent"
-    if (quantity.unit in CURRENCIES or re.search(r"[$€£]", text[quantity.start:quantity.end])
-            or text[:quantity.start].rstrip().endswith(("$", "€", "£"))):
+    if quantity.unit in CURRENCIES or _has_currency_sign(text, quantity):
         return "money"
     return None
 
