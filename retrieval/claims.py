@@ -41,7 +41,7 @@ from .confidence import VerdictModel
 from .corpus import Corpus
 from .errors import QuestionError
 from .evidence import CHECK_CANDIDATES, Evidence, coverage
-from .lexicon import LOCATIVE_BEFORE_PLACE, SPEECH_VERBS, Lexicon
+from .lexicon import LOCATIVE_BEFORE_PLACE, SPEECH_VERBS, Lexicon, synonyms
 from .models import Sentence, Verdict
 from .names import name_chunks
 from .question import standard_spelling
@@ -55,6 +55,8 @@ SUPPORT_SHARE = 0.75
 _NEGATION = re.compile(r"\b(?:not|never|no|without|nor|neither|cannot|(?:refus|declin|fail)(?:e|es|ed|ing|s)?\s+to)\b"
                        r"|n't\b", re.IGNORECASE)
 _NEGATION_SCOPE_WORDS = 4
+_NEGATION_REACH_WORDS = 6
+_UNTIL = frozenset({"until", "till"})
 _SUBJECT_REACH_WORDS = 3
 _COUNTED_WORDS = 4
 MONEY, PERCENT = "<money>", "<percent>"
@@ -218,18 +220,18 @@ def choose_verdict(probabilities: dict[str, float], features: dict[str, float],
 
 
 def claim_features(claim: str, ranked: tuple[ScoredEvidence, ...], judged: tuple[_Judgement, ...],
-                   weights: dict[str, float], unknown: list[str], checker: "ClaimChecker") -> dict[str, float]:
-    """The verdict model's inputs: how much of the claim the best sentences hold, what the
-    rules found in them (agreeing or differing figures, dates, places, negations, opposite
-    words, another subject), and the claim's own form. None depends on the corpus's size."""
-    best = ranked[0]
+                   weights: dict[str, float], unknown: list[str], held: set[str],
+                   checker: "ClaimChecker") -> dict[str, float]:
+    """The verdict model's inputs: how much of the claim the best sentences hold (`held`: the
+    best sentence's terms as `ClaimChecker.held` gives them), what the rules found in them
+    (agreeing or differing figures, dates, places, negations, opposite words, another
+    subject), and the claim's own form. None depends on the corpus's size."""
     known = {t: w for t, w in weights.items() if checker.known(t)}
-    held = checker.held(best.position)
     mass = sum(weights.values()) or 1.0
     missing = [w for t, w in weights.items() if t not in held]
     kinds = [j.reason.kind for j in judged]
     features = {
-        "coverage": best.coverage,
+        "coverage": ranked[0].coverage,
         "coverage_known": coverage(known, held) if known else 0.0,
         "coverage_second": ranked[1].coverage if len(ranked) > 1 else 0.0,
         "unknown_share": sum(w for t, w in weights.items() if t not in known) / mass,
@@ -306,11 +308,15 @@ class ClaimChecker:
         """The text's terms, a demonym as its place's ("ukrainian" -> "ukrain")."""
         return [self.aliases.get(t, t) for t in self.tokenizer.tokens(text)]
 
-    def held(self, position: int, names: frozenset[str] = frozenset()) -> set[str]:
-        """The terms of the sentence at `position`, a demonym as its place's; and, when the
+    def held(self, position: int, names: frozenset[str] = frozenset(),
+             wanted: Iterable[str] = ()) -> set[str]:
+        """The terms of the sentence at `position`, a demonym as its place's; those of the
+        claim's terms `wanted` whose WordNet synonym it has (`lexicon.synonyms`); and, when the
         sentence refers back by a pronoun ("he said", "its shares"), those of the claim's
         name terms `names` that the few sentences before it in the same article hold."""
         held = {self.aliases.get(t, t) for t in self.evidence.terms_of(position).terms}
+        table = synonyms()
+        held |= {t for t in wanted if t not in held and not held.isdisjoint(table.get(t, ()))}
         if names - held and _BACK_REFERENCE.search(self.corpus.sentences[position].text):
             earlier = position
             for _ in range(COREFERENCE_REACH):
@@ -357,8 +363,9 @@ class ClaimChecker:
         weights = self.evidence.weights(content)
         slot_weights = self.evidence.weights(self.terms(claim))
         scored = []
+        wanted = frozenset(slot_weights) | frozenset(weights)
         for hit in hits:
-            held = self.held(hit.position, names)
+            held = self.held(hit.position, names, wanted)
             scored.append((ScoredEvidence(hit.position, hit.score, coverage(weights, held)),
                            coverage(slot_weights, held)))
         # Best first: the most content, then the most content and figures, then BM25.
@@ -369,12 +376,13 @@ class ClaimChecker:
         if unknown:
             stop = Reason(Mismatch.UNKNOWN_NAMES, tuple(unknown))
         elif ranked[0].coverage < ABOUT_SHARE:
-            missing = _missing_words(claim, slots, self, self.held(best.position, names))
+            missing = _missing_words(claim, slots, self, self.held(best.position, names, wanted))
             stop = Reason(Mismatch.NOT_ABOUT, tuple(missing),
                           ref=self.ref(best))
         else:
             stop = None
-        features = claim_features(claim, ranked, judged, weights, unknown, self)
+        best_held = self.held(best.position, names, wanted)
+        features = claim_features(claim, ranked, judged, weights, unknown, best_held, self)
         return Assessment(claim, ranked, judged, features, stop)
 
     def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float],
@@ -386,7 +394,7 @@ class ClaimChecker:
         contradicts a sentence about the claim; other differences (a date in another role, a
         place, a negation, an opposite word) contradict only a sentence that states it."""
         text = sentence.text
-        held = self.held(sentence.position, names)
+        held = self.held(sentence.position, names, weights)
         opposite = _opposite_words(claim, text, self.lexicon)
         place = _place_mismatch(claim, text, self.lexicon)
         # A word the sentence replaces by its opposite, or a place by another, is not missing.
@@ -559,18 +567,26 @@ def _opposite_words(claim: str, text: str, lexicon: Lexicon) -> tuple[str, str] 
     return None
 
 
-def _negated_terms(text: str, checker: ClaimChecker) -> tuple[dict[str, str], set[str]]:
-    """Terms said under a negation (the first content word within a few words after "not",
-    "never", "refused to" ...), each with the words that negate it, and the terms said
-    outside any negation."""
+def _negated_terms(text: str, checker: ClaimChecker,
+                   wanted: frozenset[str] = frozenset()) -> tuple[dict[str, str], set[str]]:
+    """Terms said under a negation, each with the words that negate it, and the terms said
+    outside any negation. A negation ("not", "never", "refused to" ...) negates the first
+    content word within `_NEGATION_SCOPE_WORDS` after it, and the first of the `wanted` terms
+    within `_NEGATION_REACH_WORDS` ("is not the result of another attack" negates "attack"
+    for a claim about an attack). "Not ... until" says when, not whether ("will not start
+    until May"): it negates nothing."""
     negated: dict[str, str] = {}
     for match in _NEGATION.finditer(text):
-        for word in list(_WORD.finditer(text, match.end()))[:_NEGATION_SCOPE_WORDS]:
-            terms = checker.terms(word.group())
-            if terms:
-                for term in terms:
-                    negated.setdefault(term, text[match.start():word.end()])
-                break
+        reach = list(_WORD.finditer(text, match.end()))[:_NEGATION_REACH_WORDS]
+        if any(word.group().lower() in _UNTIL for word in reach):
+            continue
+        said = [(number, word, checker.terms(word.group())) for number, word in enumerate(reach)]
+        said = [(number, word, terms) for number, word, terms in said if terms]
+        first = [said[0]] if said and said[0][0] < _NEGATION_SCOPE_WORDS else []
+        claimed = [next(((n, w, t) for n, w, t in said if wanted.intersection(t)), None)]
+        for _, word, terms in first + [c for c in claimed if c is not None]:
+            for term in terms:
+                negated.setdefault(term, text[match.start():word.end()])
     outside = set(checker.terms(_NEGATION.sub(" ", text))) - set(negated)
     return negated, outside
 
@@ -579,7 +595,7 @@ def _negation_mismatch(claim: str, text: str, content: list[str],
                        checker: ClaimChecker) -> tuple[Mismatch, str] | None:
     """The negating words when the sentence negates what the claim affirms, or the reverse."""
     claim_negated, claim_plain = _negated_terms(claim, checker)
-    text_negated, text_plain = _negated_terms(text, checker)
+    text_negated, text_plain = _negated_terms(text, checker, frozenset(claim_plain))
     for term in content:
         if term in claim_negated and term not in claim_plain and term in text_plain and term not in text_negated:
             return Mismatch.NEGATED_IN_CLAIM, claim_negated[term]

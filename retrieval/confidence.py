@@ -2,7 +2,7 @@
 verdict does a claim's evidence support.
 
 `answer_features` describes one ranked question as numbers in [0, 1] or small counts: how
-much of the question the best sentence holds (idf-weighted, exactly and by prefix), what it
+much of the question the best sentence holds (idf-weighted, exactly and loosely: `evidence.holds`), what it
 misses, how far it stands above the next, whether a span of the asked-for kind was found and
 where, and the question's form. None depends on the corpus's size (no raw BM25 score or idf
 level): a one-paragraph article and an archive are judged alike. `FoundModel` turns them into
@@ -41,8 +41,8 @@ def answer_features(question: Question, ranked: Sequence[Candidate], weights: Ma
                     held: frozenset[str], known: frozenset[str], focus_held: bool, top_text: str,
                     span_fit: int | None, span_rank: int | None) -> dict[str, float]:
     """The found model's inputs (see the module doc). `weights` are the question's content
-    terms with their idf weights, `held` the terms of the best sentence (prefix-matched
-    terms included), `known` those the corpus holds at all."""
+    terms with their idf weights, `held` those the best sentence holds (by `evidence.holds`),
+    `known` those the corpus holds at all."""
     top = ranked[0]
     mass = sum(weights.values()) or 1.0
     missing = [t for t in weights if t not in held]

@@ -2,9 +2,10 @@
 how much of a query a sentence holds, and the scores of its neighbours.
 
 Term weights are the shifted idf of `search.shifted_weight`. A sentence's coverage of a
-query is the weighted share of the query's terms it holds; `coverage_by_prefix` counts a
-term as held when the sentence has a term with the same first `PREFIX` letters too
-("ukrain" and "ukrainian"), as the ranker does. A sentence's terms are read from the
+query is the weighted share of the query's terms it holds; `loose_coverage` counts a term
+as held, as the ranker does, when the sentence has it, a term with the same first `PREFIX`
+letters ("ukrain" and "ukrainian"), or a WordNet synonym ("exercis" for "drill";
+`lexicon.synonyms`). A sentence's terms are read from the
 search's forward index (kept at build time, so a candidate is never tokenized again), or,
 from a search without one, made with the engine's one tokenizer; either way, cached.
 
@@ -20,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from .corpus import Corpus
+from .lexicon import synonyms
 from .models import Hit
 from .search import SentenceSearch, term_weight
 from .text import Tokenizer
@@ -69,9 +71,10 @@ class Candidate:
         return Hit(self.position, self.score)
 
 
-def holds_by_prefix(held: SentenceTerms, term: str) -> bool:
-    """Whether `held` has `term`, or a term with the same first `PREFIX` letters."""
-    return term in held.terms or len(term) >= PREFIX and term[:PREFIX] in held.prefixes
+def holds(held: SentenceTerms, term: str) -> bool:
+    """Whether `held` has `term`, a term with the same first `PREFIX` letters, or a synonym."""
+    return (term in held.terms or len(term) >= PREFIX and term[:PREFIX] in held.prefixes
+            or not held.terms.isdisjoint(synonyms().get(term, ())))
 
 
 def coverage(weights: dict[str, float], held: Iterable[str]) -> float:
@@ -80,10 +83,10 @@ def coverage(weights: dict[str, float], held: Iterable[str]) -> float:
     return sum(w for t, w in weights.items() if t in held) / mass if mass else 1.0
 
 
-def coverage_by_prefix(weights: dict[str, float], held: SentenceTerms) -> float:
-    """The weighted share of `weights`' terms that `held` holds by `holds_by_prefix`."""
+def loose_coverage(weights: dict[str, float], held: SentenceTerms) -> float:
+    """The weighted share of `weights`' terms that `held` holds by `holds`."""
     mass = sum(weights.values())
-    return sum(w for t, w in weights.items() if holds_by_prefix(held, t)) / mass if mass else 1.0
+    return sum(w for t, w in weights.items() if holds(held, t)) / mass if mass else 1.0
 
 
 class Evidence:

@@ -18,6 +18,7 @@ PLACES = "places-en.txt"
 OPPOSITES = "opposites-en.txt"
 PARAPHRASES = "paraphrases-en.txt"
 CHAT = "chat-en.txt"
+SYNONYMS = "synonyms-en.txt"
 
 # Curly quotes and dashes as straight ones; no-break spaces as spaces; zero-width marks dropped.
 _FOLD = str.maketrans({
@@ -165,6 +166,17 @@ def _place_aliases(tokenizer) -> dict[str, str]:
 
 
 SHIPPED = Lexicon()
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Term -> the terms of its one-word WordNet synonyms, all as Snowball stems
+    (`training/synonyms.py`)."""
+    table = {}
+    for line in load_data_lines(SYNONYMS):
+        term, *others = line.split()
+        table[term] = tuple(others)
+    return table
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,9 @@ Score of a candidate sentence s for question q, over the top `ASK_CANDIDATES` BM
   + BIGRAM    * best * share of q's adjacent term pairs that s holds adjacent
   + TYPE      * best * [s holds a thing of q's answer type and not only q's own words]
 where `best` is the top BM25 score, so the bonuses scale with the query. A term is held
-when the sentence has it or a term with the same first `evidence.PREFIX` letters ("ukrain" and
-"ukrainian"). The weights were tuned on SQuAD v1.1 dev (benchmarks/squad_sentences.py:
+when the sentence has it, a term with the same first `evidence.PREFIX` letters ("ukrain" and
+"ukrainian") or a WordNet synonym ("exercis" for "drill"; `evidence.holds`). The weights
+were tuned on SQuAD v1.1 dev (benchmarks/squad_sentences.py:
 R@1/R@3 0.697/0.845 for BM25Okapi on the same tokens, 0.741/0.872 with them) and checked
 on the development questions.
 
@@ -34,7 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .corpus import Corpus
-from .evidence import ASK_CANDIDATES, Candidate, Evidence, coverage, coverage_by_prefix, holds_by_prefix
+from .evidence import ASK_CANDIDATES, Candidate, Evidence, coverage, loose_coverage, holds
 from .models import Hit
 from .question import Question
 from .spans import SpanExtractor
@@ -64,7 +65,7 @@ def _one_edit(term: str) -> set[str]:
 class RankingContext:
     """What the found model reads of a ranking besides the cited candidates: every
     re-ranked candidate, the question's term weights, which of them the best sentence holds
-    (by prefix) and which the corpus holds at all, and whether it holds a counted thing."""
+    (`evidence.holds`) and which the corpus holds at all, and whether it holds a counted thing."""
 
     ranked: tuple[Candidate, ...]
     weights: dict[str, float]
@@ -135,7 +136,7 @@ class Ranker:
         ranked = []
         for hit, (before, after) in zip(hits, around):
             held = self.evidence.terms_of(hit.position)
-            covered = coverage_by_prefix(weights, held)
+            covered = loose_coverage(weights, held)
             shared_pairs = len(bigrams & held.pairs)
             type_match = bool(TYPE) and self.spans.holds_answer_type(hit.position, question)
             score = (hit.score + NEIGHBOUR * before + NEIGHBOUR_NEXT * after
@@ -151,8 +152,8 @@ class Ranker:
             ranked = self._fused(question, ranked)
         ranked.sort(key=lambda c: (-c.score, c.position))
         held = self.evidence.terms_of(ranked[0].position)
-        about_focus = not question.counted or any(holds_by_prefix(held, t) for t in question.counted)
-        context = RankingContext(tuple(ranked), weights, frozenset(t for t in weights if holds_by_prefix(held, t)),
+        about_focus = not question.counted or any(holds(held, t) for t in question.counted)
+        context = RankingContext(tuple(ranked), weights, frozenset(t for t in weights if holds(held, t)),
                                  frozenset(t for t in weights if self.evidence.known(t)), about_focus)
         return Ranking(tuple(ranked[:k]), None, context)
 

@@ -87,7 +87,7 @@ def test_the_explanation_names_who_says_it(dam_engine):
 
 
 @pytest.mark.parametrize("claim, verdict", [
-    ("Russia has sent thirty thousand soldiers to Belarus.", Verdict.SUPPORTED),
+    ("Russia has sent thirty thousand troops to Belarus.", Verdict.SUPPORTED),
     ("Russia has sent 60,000 troops to Belarus.", Verdict.CONTRADICTED),
     ("Macron visited Moscow on Friday.", Verdict.CONTRADICTED),
     ("Putin visited Moscow on Monday.", Verdict.NOT_IN_ARTICLE),
@@ -124,3 +124,33 @@ def test_check_citations_score_relevance_not_coverage(dam_engine, dam_checker):
     scores = dam_engine.index.scores_at(dam_engine.tokenizer.tokens(claim), [e.position for e in finding.evidence])
     assert [c.score for c in dam_engine.check(claim).evidence] == [round(s, 6) for s in scores.tolist()]
     assert [e.relevance for e in finding.evidence] == pytest.approx(scores.tolist())
+
+
+# Made up for these tests.
+BRIDGE_PAGE = """Bridge Inquiry Reports
+
+The inquiry found that the collapse was not the result of a design flaw, the report said.
+
+The bridge will not reopen until the repairs are finished in March.
+
+Inspectors said traffic would use the ferry meanwhile.
+"""
+
+
+@pytest.fixture(scope="module")
+def bridge_checker() -> ClaimChecker:
+    engine = Engine.from_articles([article_from_text("bridge", BRIDGE_PAGE)])
+    return ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+
+
+@pytest.mark.parametrize("claim, verdict, kind", [
+    # The negation reaches the claim's own word a few words on, past words the claim puts otherwise.
+    ("The collapse was down to a design flaw.", Verdict.CONTRADICTED, Mismatch.NEGATED_IN_ARTICLE),
+    ("The collapse was the result of a design flaw.", Verdict.CONTRADICTED, Mismatch.NEGATED_IN_ARTICLE),
+    # "Not ... until" says when, not whether.
+    ("The bridge will reopen in March.", Verdict.SUPPORTED, Mismatch.FIGURES_AGREE),
+    ("The bridge will reopen once the repairs are finished in March.", Verdict.SUPPORTED, Mismatch.FIGURES_AGREE),
+])
+def test_the_reach_of_a_negation(bridge_checker, claim, verdict, kind):
+    finding = bridge_checker.check(claim, 3)
+    assert (finding.verdict, finding.reason.kind) == (verdict, kind)

@@ -28,3 +28,10 @@ def test_the_lexicon_s_tables():
 def test_text_folds_with_the_lexicon_s_one_routine():
     assert text.fold is lexicon.fold
     assert lexicon.fold("\u201cA\u2013B\u201d") == '"a-b"'
+
+
+def test_wordnet_synonyms_are_stems_both_ways():
+    table = lexicon.synonyms()
+    assert {"commenc", "begin"} <= set(table["start"]) and "start" in table["commenc"]
+    assert all(term in table[other] for term, others in list(table.items())[:500] for other in others)
+    assert all(term not in others for term, others in table.items())

@@ -1,4 +1,5 @@
-"""The shipped paraphrase table and numbers in words, applied by the one tokenizer."""
+"""The shipped paraphrase table (spellings and abbreviations) and numbers in words, applied by
+the one tokenizer; and WordNet synonyms, matched by the evidence stage."""
 from __future__ import annotations
 
 import pytest
@@ -12,13 +13,12 @@ plain = Tokenizer(paraphrase=False).tokens
 
 
 @pytest.mark.parametrize("one, other", [
-    ("Russia sent troops", "Russia deployed soldiers"),
-    ("joint drills", "joint exercises"),
-    ("the border", "the frontier"),
     ("U.S. officials", "American officials"),
     ("US officials", "United States officials"),
-    ("a truce", "a cease-fire"),
-    ("thirty thousand troops", "30,000 soldiers"),
+    ("the UK government", "the British government"),
+    ("a Labor plan", "a Labour plan"),
+    ("thirty thousand troops", "30,000 troops"),
+    ("a 5 per cent rise", "a 5 percent rise"),
     ("two hundred and fifty", "250"),
     ("1.5 million people", "1,500,000 people"),
     ("defence ministry", "defense ministry"),
@@ -29,14 +29,14 @@ def test_equivalent_wordings_give_the_same_terms(one, other):
 
 
 def test_words_with_another_sense_keep_their_own_terms():
-    assert tokens("they forced the door") != tokens("troops at the door")
+    assert tokens("the centre of town") == tokens("the center of town") != tokens("the central town")
     assert tokens("no one knows") == ["one", "know"]
     assert tokens("they told us") == ["told", "us"] != tokens("they told the US")
 
 
 def test_without_the_table_the_tokenizer_is_unchanged():
-    assert plain("Russia has sent 30,000 troops to Belarus") == ["russia", "sent", "30000", "troop", "belarus"]
-    assert tokens("Russia has sent 30,000 troops to Belarus") == ["russia", "deploy", "30000", "troop", "belarus"]
+    assert plain("U.S. troops in the UK") == ["us", "troop", "uk"]
+    assert tokens("U.S. troops in the UK") == ["american", "troop", "british"]
 
 
 def test_settings_fingerprint_the_table(monkeypatch):
@@ -50,9 +50,11 @@ def test_settings_fingerprint_the_table(monkeypatch):
 
 
 def test_a_question_in_other_words_finds_the_sentence():
-    article = article_from_text("drill", "Army Drills Begin\n\nThe army began drills near the frontier on Monday.\n\n"
-                                         "Officials expect the weather to stay dry.\n\nThe ministry said "
-                                         "the exercises are routine.\n")
+    """WordNet synonyms: "commence" for "begin", "gaol" for "jail"."""
+    article = article_from_text("jail", "Prison Works Begin\n\nBuilders began work on the new jail on Monday.\n\n"
+                                        "Officials expect the building to take a year.\n\nThe council said "
+                                        "the work on the site is routine.\n")
     engine = Engine.from_articles([article])
-    answer = engine.ask("When did the military exercises at the border start?")
-    assert answer.citations[0].sentence.startswith("The army began drills near the frontier")
+    answer = engine.ask("When did work on the gaol commence?")
+    assert answer.citations[0].sentence.startswith("Builders began work on the new jail")
+    assert answer.answer == "Monday"

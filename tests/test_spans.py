@@ -104,7 +104,7 @@ def test_candidates_are_found_once_per_sentence_and_question(port_engine):
 
 
 @pytest.mark.parametrize("question, expected, speaker", [
-    ("How many soldiers did Russia send to Belarus?", "30,000", "NATO officials"),
+    ("How many troops did Russia send to Belarus?", "30,000", "NATO officials"),
     ("Where will the additional American soldiers go?", "Poland, Romania, and Germany", None),
     ("Who is the French president?", "Emmanuel Macron", None),
 ])

@@ -1,9 +1,17 @@
 """The training scripts' regression: deterministic, and it learns what the data says."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from training.logistic import fit_binary, fit_softmax, folds_by_article, predict_binary, predict_softmax
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _data(seed: int = 0):
@@ -35,3 +43,12 @@ def test_folds_keep_an_article_together():
     folds = folds_by_article(docs, 2)
     assert folds[0] == folds[2] and folds[1] == folds[4]
     assert set(folds) == {0, 1}
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file() and not os.environ.get("FACTBOT_REQUIRE_WORDNET"),
+                    reason="needs Debian's wordnet-base (.ci/run installs it)")
+def test_the_synonym_table_rebuilds_byte_for_byte(tmp_path):
+    out = tmp_path / "synonyms-en.txt"
+    subprocess.run([sys.executable, str(ROOT / "training" / "synonyms.py"), "--out", str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == (ROOT / "retrieval" / "data" / "synonyms-en.txt").read_bytes()
