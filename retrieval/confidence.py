@@ -8,7 +8,9 @@ where, and the question's form. None depends on the corpus's size (no raw BM25 s
 level): a one-paragraph article and an archive are judged alike. `FoundModel` turns them into
 a probability with weights learned by `training/found.py` (logistic regression, L2), shipped as plain JSON in
 `data/found-model.json` with the data and licences it was trained on. The question is
-answered ("found") when the probability reaches the model's threshold.
+answered ("found") when the probability reaches the model's threshold and, for a question
+that asks for a thing of a kind (a figure, a date, a person, a place ...), a cited sentence
+gives one (`answers`): without it the sentences are related, not an answer.
 
 `VerdictModel` does the same for claims over `claims.claim_features` (trained by
 `training/verdicts.py`, shipped as `data/verdict-model.json`): a probability for supported,
@@ -33,6 +35,8 @@ FEATURE_NAMES = (
     "number_missing", "top_is_question", "span", "span_fit", "span_in_top", "typed_question",
     *(f"asks_{kind.value}" for kind in AnswerType),
 )
+# Questions whose answer may be a whole sentence: "what ...", "why ...", "what did X say".
+WHOLE_SENTENCE_ANSWERS = (AnswerType.OTHER, AnswerType.REASON, AnswerType.STATEMENT)
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor)\b|n't\b")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -98,6 +102,13 @@ class FoundModel:
         z = self.bias + sum(w * (features.get(n, 0.0) - m) / s
                             for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights))
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def answers(self, features: Mapping[str, float], probability: float) -> bool:
+        """Whether a question with these features and this probability is answered: the
+        probability reaches the threshold, and a span of the asked kind was found unless the
+        question asks for none (a reason or a statement may be the whole sentence)."""
+        gives_kind = features["span"] > 0 or any(features[f"asks_{kind.value}"] for kind in WHOLE_SENTENCE_ANSWERS)
+        return probability >= self.threshold and gives_kind
 
     @classmethod
     def from_json(cls, data: Mapping) -> "FoundModel":

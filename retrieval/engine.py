@@ -155,7 +155,7 @@ class Engine:
                                    span.fit if span else None, span.rank if span else None)
         model = shipped_found_model()
         confidence = round(model.probability(features), 4)
-        return _Decision(ranking, span, confidence >= model.threshold, confidence, features)
+        return _Decision(ranking, span, model.answers(features, confidence), confidence, features)
 
     def ask_batch(self, questions: list[str], k: int = DEFAULT_K) -> list[Answer]:
         return [self.ask(q, k) for q in questions]

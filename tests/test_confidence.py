@@ -88,3 +88,19 @@ def test_check_reports_the_verdict_model_s_confidence(engine):
     check = engine.check("The crossing costs 20 euros.")
     assert check.verdict is Verdict.CONTRADICTED and "12 euros" in check.explanation
     assert 0 <= check.confidence <= 1
+
+
+@pytest.mark.parametrize("kind, span, answered", [
+    ("quantity", 0.0, False), ("date", 0.0, False), ("person", 0.0, False), ("place", 0.0, False),
+    ("quantity", 1.0, True), ("other", 0.0, True), ("reason", 0.0, True), ("statement", 0.0, True),
+])
+def test_a_question_asking_for_a_kind_of_thing_needs_one(kind, span, answered):
+    model = shipped_found_model()
+    features = {**{name: 0.0 for name in FEATURE_NAMES}, "span": span, f"asks_{kind}": 1.0}
+    assert model.answers(features, 0.99) is answered
+    assert model.answers(features, model.threshold / 2) is False
+
+
+def test_a_figure_the_article_never_gives_is_not_answered_by_another_figure_s_sentence(engine):
+    answer = engine.ask("how many crew work on the new boat?")
+    assert answer.found is False and answer.answer is None and answer.citations
