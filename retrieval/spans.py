@@ -106,9 +106,12 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
     for quantity in find_quantities(text):
         unit = quantity.unit
         span_end = quantity.unit_end if quantity.is_measure else quantity.end
+        duration = unit in DURATION_UNITS or bool(unit) and unit.split("-")[0] in DURATION_UNITS
         if question.how in ("many", "much"):
             if question.counted and question.counted & terms(text[quantity.end:_window_end(text, quantity.end)]):
                 fit = Fit.STRONG
+            elif duration:  # "how many days" counts days (above); otherwise a duration answers "how long"
+                continue
             elif question.wants and _figure_kind(text, quantity) == question.wants:
                 fit = Fit.STRONG
             elif question.wants and _figure_kind(text, quantity):
@@ -121,7 +124,7 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 fit = Fit.WEAK
         elif question.how == "long":
             # "How long will they stay" asks for a time; "how long is X" for a time or a length.
-            if unit in DURATION_UNITS or unit and unit.split("-")[0] in DURATION_UNITS:
+            if duration:
                 fit = Fit.STRONG
             elif unit in LENGTH_UNITS:
                 fit = Fit.STRONG if question.how_is else Fit.WEAK

@@ -149,3 +149,25 @@ def channel_engine() -> Engine:
 ])
 def test_channel_forms_get_the_asked_kind(channel_engine, question, cited, expected):
     assert span_from(channel_engine, question, cited).text == expected
+
+
+# Made up for this test.
+STRIKE_PAGE = """Strike Ends
+
+The strike lasted three days and cost the firm 2 million pounds.
+
+The union won a five-year deal for its members.
+"""
+
+
+@pytest.mark.parametrize("question, cited, expected", [
+    ("How much did the strike cost?", "The strike lasted", "2 million pounds"),
+    ("How many days did the strike last?", "The strike lasted", "three days"),
+    ("How long did the strike last?", "The strike lasted", "three days"),
+    # A duration answers "how long", not "how much": no span rather than a wrong kind.
+    ("How much did the union members get?", "The union won", None),
+])
+def test_how_much_never_takes_a_duration(question, cited, expected):
+    engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
+    span = span_from(engine, question, cited)
+    assert (span.text if span else None) == expected
