@@ -55,6 +55,7 @@ SUPPORT_SHARE = 0.75
 _NEGATION = re.compile(r"\b(?:not|never|no|without|nor|neither|cannot|(?:refus|declin|fail)(?:e|es|ed|ing|s)?\s+to)\b"
                        r"|n't\b", re.IGNORECASE)
 _NEGATION_SCOPE_WORDS = 4
+_NAME_BEFORE_WORD = re.compile(r"\b([A-Z][\w'-]*)\s+([a-z][\w-]*)")
 _NEGATION_REACH_WORDS = 6
 _UNTIL = frozenset({"until", "till"})
 _SUBJECT_REACH_WORDS = 3
@@ -520,7 +521,9 @@ def _date_role(text: str, phrase) -> str:
 
 def _place_mismatch(claim: str, text: str, lexicon: Lexicon) -> tuple[list[str], str] | None:
     """A known place the claim puts after "to/in/from..." where the sentence puts other known
-    places after the same word: (claimed places, stated places)."""
+    places after the same word, or a place or its demonym the claim puts before a word where
+    the sentence puts another ("a French lawmaker", "a British lawmaker"): (claimed places,
+    stated places)."""
     places = lexicon.places
     claimed = _places_after(claim, places)
     stated = _places_after(text, places)
@@ -530,7 +533,22 @@ def _place_mismatch(claim: str, text: str, lexicon: Lexicon) -> tuple[list[str],
         absent = [n for n, _ in names if places.get(n.lower()) not in held]
         if absent and stated.get(preposition):
             return absent, stated[preposition][0][1]
+    stated_before = _places_before(text, places)
+    for word, (name, place) in _places_before(claim, places).items():
+        if word in stated_before and place not in held:
+            return [name], stated_before[word][0]
     return None
+
+
+def _places_before(text: str, places: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The stem of each lower-case word that a known place or demonym comes right before, with
+    that name and its place: {"lawmak": ("British", "United Kingdom")} of "a British lawmaker"."""
+    found: dict[str, tuple[str, str]] = {}
+    for match in _NAME_BEFORE_WORD.finditer(text):
+        place = places.get(match.group(1).lower())
+        if place:
+            found.setdefault(stem(match.group(2).lower()), (match.group(1), place))
+    return found
 
 
 def _places_after(text: str, places: dict[str, str]) -> dict[str, list[tuple[str, str]]]:

@@ -154,3 +154,12 @@ def bridge_checker() -> ClaimChecker:
 def test_the_reach_of_a_negation(bridge_checker, claim, verdict, kind):
     finding = bridge_checker.check(claim, 3)
     assert (finding.verdict, finding.reason.kind) == (verdict, kind)
+
+
+def test_a_demonym_before_the_same_word_contradicts():
+    page = "Minister Visits\n\nAnna Berg, a Swedish lawmaker, visited the port on Monday.\n"
+    engine = Engine.from_articles([article_from_text("visit", page)])
+    check = engine.check("Anna Berg is a Norwegian lawmaker.")
+    assert check.verdict is Verdict.CONTRADICTED
+    assert check.explanation.startswith("the article says Swedish, not Norwegian")
+    assert engine.check("Anna Berg is a Swedish lawmaker.").verdict is Verdict.SUPPORTED
