@@ -133,7 +133,8 @@ class _Judgement:
 JUDGED = 3
 # A sentence that refers back by a pronoun may name the claim's subject this many sentences earlier.
 COREFERENCE_REACH = 3
-_BACK_REFERENCE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them|the company|the firm|the group)\b",
+_BACK_REFERENCE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them|both|the two|the company|the firm|"
+                             r"the group)\b",
                              re.IGNORECASE)
 _REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|say|reckons?|reckoned|thinks?|believes?|believed)\b", re.IGNORECASE)
 _CONTRADICTING = frozenset({Mismatch.FIGURE_DIFFERS, Mismatch.DATE_DIFFERS, Mismatch.PLACE_DIFFERS, Mismatch.OPPOSITE,
@@ -613,7 +614,9 @@ def _negation_mismatch(claim: str, text: str, content: list[str],
                        checker: ClaimChecker) -> tuple[Mismatch, str] | None:
     """The negating words when the sentence negates what the claim affirms, or the reverse."""
     claim_negated, claim_plain = _negated_terms(claim, checker)
-    text_negated, text_plain = _negated_terms(text, checker, frozenset(claim_plain))
+    # When both negate ("no room for X", "no place for X"), only their first words are compared.
+    reach = frozenset() if claim_negated else frozenset(claim_plain)
+    text_negated, text_plain = _negated_terms(text, checker, reach)
     for term in content:
         if term in claim_negated and term not in claim_plain and term in text_plain and term not in text_negated:
             return Mismatch.NEGATED_IN_CLAIM, claim_negated[term]

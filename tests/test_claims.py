@@ -163,3 +163,11 @@ def test_a_demonym_before_the_same_word_contradicts():
     assert check.verdict is Verdict.CONTRADICTED
     assert check.explanation.startswith("the article says Swedish, not Norwegian")
     assert engine.check("Anna Berg is a Swedish lawmaker.").verdict is Verdict.SUPPORTED
+
+
+def test_two_negations_compare_only_what_they_negate_first():
+    page = "Talks\n\nThe mayor said there was no place for anger in the debate.\n"
+    engine = Engine.from_articles([article_from_text("talks", page)])
+    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    finding = checker.check("The mayor said there was no room for anger in the debate.", 3)
+    assert finding.verdict is not Verdict.CONTRADICTED
