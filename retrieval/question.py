@@ -59,7 +59,7 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\bhow (many|much)\b"), AnswerType.QUANTITY),
     (re.compile(rf"\b{_WH_IS} (?:the |its |their |his |her |a )?(?:[\w'-]+ ){{0,2}}{_AMOUNT_NOUNS}\b"
                 r"|\bwhat (?:%|percent|per cent)"), AnswerType.QUANTITY),
-    (re.compile(r"\bhow (long|far|close|big|large|old|high|tall|deep|wide|often|heavy|fast|near)\b"),
+    (re.compile(r"\bhow (long|far|close|big|large|old|high|low|small|tall|deep|wide|often|heavy|fast|near)\b"),
      AnswerType.QUANTITY),
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
     (re.compile(rf"\b(when|(what|which|until what|in what) {_TIME_NOUNS})\b"
@@ -70,7 +70,7 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(rf"\b(where|(what|which) {_PLACE_NOUNS})\b"), AnswerType.PLACE),
 ]
 _FORM_WORDS = re.compile(
-    r"\bhow (many|much|long|far|close|big|large|old|high|tall|deep|wide|often|heavy|fast|near)\b"
+    r"\bhow (many|much|long|far|close|big|large|old|high|low|small|tall|deep|wide|often|heavy|fast|near)\b"
     r"|\b(what|which) (kind|type|sort|number|amount) of\b"
     r"|\b(what|which) (percentage|percent|number|amount|share|proportion)\b"
     rf"|\b(what|which|until what|in what) {_TIME_NOUNS}\b"
@@ -79,7 +79,8 @@ _FORM_WORDS = re.compile(
 )
 
 
-_HOW = re.compile(r"\bhow (many|much|long|far|close|near|big|large|old|high|tall|deep|wide|often|heavy|fast)\b")
+_HOW = re.compile(r"\bhow (many|much|long|far|close|near|big|large|old|high|low|small|tall|deep|wide|often|heavy|"
+                  r"fast)\b")
 _WHICH = re.compile(r"\b(which|what)\s+(.+)")
 _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|date|time)\b")
 _NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1,4}?)\W*")
@@ -139,7 +140,7 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
     content = tokenizer.tokens(shaped)
     how = _HOW.search(folded)
     how_word = how.group(1) if how else None
-    if answer_type is AnswerType.QUANTITY and how_word in (None, "big", "large", "high") \
+    if answer_type is AnswerType.QUANTITY and how_word in (None, "big", "large", "high", "low", "small") \
             and re.search(rf"\b{_AMOUNT_NOUNS}\b|%|\bper ?cent", folded):
         how_word = "much"
     counted = (frozenset(tokenizer.tokens(" ".join(_phrase_after(folded[how.end():]))))

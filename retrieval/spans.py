@@ -105,8 +105,8 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
     found = []
     for quantity in find_quantities(text):
         unit = quantity.unit
-        span_end = quantity.unit_end if quantity.is_measure else quantity.end
         duration = unit in DURATION_UNITS or bool(unit) and unit.split("-")[0] in DURATION_UNITS
+        span_end = quantity.unit_end if quantity.is_measure or duration else quantity.end
         if question.how in ("many", "much"):
             if question.counted and question.counted & terms(text[quantity.end:_window_end(text, quantity.end)]):
                 fit = Fit.STRONG

@@ -157,6 +157,10 @@ STRIKE_PAGE = """Strike Ends
 The strike lasted three days and cost the firm 2 million pounds.
 
 The union won a five-year deal for its members.
+
+The talks ended a three month-long dispute.
+
+The firm's shares fell to 1.80 dollars during the stoppage.
 """
 
 
@@ -166,8 +170,10 @@ The union won a five-year deal for its members.
     ("How long did the strike last?", "The strike lasted", "three days"),
     # A duration answers "how long", not "how much": no span rather than a wrong kind.
     ("How much did the union members get?", "The union won", None),
+    ("How long did the dispute run for?", "The talks ended", "three month-long"),
+    ("How low did the firm's shares go?", "The firm's shares", "1.80 dollars"),
 ])
-def test_how_much_never_takes_a_duration(question, cited, expected):
+def test_figures_of_the_asked_measure(question, cited, expected):
     engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
     span = span_from(engine, question, cited)
     assert (span.text if span else None) == expected
