@@ -136,7 +136,12 @@ COREFERENCE_REACH = 3
 _BACK_REFERENCE = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them|both|the two|the company|the firm|"
                              r"the group)\b",
                              re.IGNORECASE)
-_REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|say|reckons?|reckoned|thinks?|believes?|believed)\b", re.IGNORECASE)
+# How a claim is put, not a fact a sentence must hold: reporting verbs ("X says ...") and
+# stance adverbs (Biber et al., Longman Grammar of Spoken and Written English, 1999, 10.2:
+# "apparently", "reportedly", "actually" ...).
+_REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|say|reckons?|reckoned|thinks?|believes?|believed|apparently|"
+                        r"reportedly|allegedly|supposedly|actually|really|just|basically|obviously|clearly)\b",
+                        re.IGNORECASE)
 _CONTRADICTING = frozenset({Mismatch.FIGURE_DIFFERS, Mismatch.DATE_DIFFERS, Mismatch.PLACE_DIFFERS, Mismatch.OPPOSITE,
                             Mismatch.NEGATED_IN_CLAIM, Mismatch.NEGATED_IN_ARTICLE})
 # A figure or date that differs where the rules were not sure it counts the same thing.
@@ -349,8 +354,7 @@ class ClaimChecker:
         """The claim's evidence, the rules' judgement of its best-covering sentences, and
         the verdict model's features."""
         slots = _slot_spans(claim)
-        # "X says ...", "X reckons ...": the reporting verb is how the claim is put, not a fact
-        # a sentence must hold.
+        # "X says ...", "apparently ...": how the claim is put, not a fact a sentence must hold.
         content = self.terms(_REPORTING.sub(" ", standard_spelling(_blank(claim, slots))))
         all_terms = self.tokenizer.tokens(standard_spelling(claim))
         if not all_terms:
@@ -439,21 +443,23 @@ class ClaimChecker:
         missing_names = [n for n in _claim_names(claim) if not set(self.terms(n)) & (held | replaced)]
         if missing_names:
             return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.NAMES_ABSENT, missing_names))
-        if not states_it:
-            missing = _missing_words(claim, _slot_spans(claim), self, held)
-            return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.RELATED, missing))
-
-        if place:
+        if place and states_it:
             return _Judgement(Verdict.CONTRADICTED, reason(Mismatch.PLACE_DIFFERS, place[0], [place[1]], True))
-        if opposite:
+        # An opposite word or a negation contradicts a sentence about the claim even when the
+        # rest is put in other words ("usually come set to the most secure mode", "are set up
+        # with the least secure mode").
+        if opposite and (states_it or about_it):
             return _Judgement(Verdict.CONTRADICTED,
                               reason(Mismatch.OPPOSITE, [opposite[0]], [opposite[1]], True))
-        negation = _negation_mismatch(claim, text, list(weights), self)
+        negation = _negation_mismatch(claim, text, list(weights), self) if states_it or about_it else None
         if negation:
             kind, words = negation
             return _Judgement(Verdict.CONTRADICTED, reason(
                 kind, [words] if kind is Mismatch.NEGATED_IN_CLAIM else [],
                 [words] if kind is Mismatch.NEGATED_IN_ARTICLE else [], True))
+        if not states_it:
+            missing = _missing_words(claim, _slot_spans(claim), self, held)
+            return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.RELATED, missing))
         if not agreed and coverage(weights, held) < 1:
             missing = _missing_words(claim, _slot_spans(claim), self, held)
             return _Judgement(Verdict.UNVERIFIED, reason(Mismatch.PARTLY, missing))

@@ -171,3 +171,34 @@ def test_two_negations_compare_only_what_they_negate_first():
     checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
     finding = checker.check("The mayor said there was no room for anger in the debate.", 3)
     assert finding.verdict is not Verdict.CONTRADICTED
+
+
+# Made up for this test.
+ROUTER_PAGE = """Router Security
+
+Typically, home routers straight out of the box are set up with the least secure mode, the researcher said.
+
+The city council agreed to extend the library's opening hours.
+
+Rovers ran out 3-2 winners at United on Saturday.
+"""
+
+
+@pytest.fixture(scope="module")
+def router_checker() -> ClaimChecker:
+    engine = Engine.from_articles([article_from_text("router", ROUTER_PAGE)])
+    return ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+
+
+@pytest.mark.parametrize("claim, verdict, kind", [
+    # An opposite word contradicts a sentence about the claim though the rest is put otherwise.
+    ("Home routers usually come set to the most secure mode.", Verdict.CONTRADICTED, Mismatch.OPPOSITE),
+    ("The council refused to extend the library's opening hours.", Verdict.CONTRADICTED, Mismatch.OPPOSITE),
+    ("Rovers lost 3-2 at United.", Verdict.CONTRADICTED, Mismatch.OPPOSITE),
+    # Stance adverbs are how a claim is put, not facts the sentence must hold.
+    ("Apparently the city council just agreed to extend the library's opening hours.", Verdict.SUPPORTED,
+     Mismatch.STATED),
+])
+def test_opposites_and_stance(router_checker, claim, verdict, kind):
+    finding = router_checker.check(claim, 3)
+    assert (finding.verdict, finding.reason.kind) == (verdict, kind), explain(finding.reason)
