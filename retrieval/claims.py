@@ -307,6 +307,7 @@ class ClaimChecker:
         self.tokenizer = tokenizer
         self.lexicon = lexicon
         self.aliases = lexicon.place_aliases(tokenizer)
+        self._headlines: dict[str, frozenset[str]] = {}
         self._alias_sources: dict[str, list[str]] = {}
         for name, place in self.aliases.items():
             self._alias_sources.setdefault(place, []).append(name)
@@ -318,12 +319,16 @@ class ClaimChecker:
     def held(self, position: int, names: frozenset[str] = frozenset(),
              wanted: Iterable[str] = ()) -> set[str]:
         """The terms of the sentence at `position`, a demonym as its place's; those of the
-        claim's terms `wanted` whose WordNet synonym it has (`lexicon.synonyms`); and, when the
-        sentence refers back by a pronoun ("he said", "its shares"), those of the claim's
-        name terms `names` that the few sentences before it in the same article hold."""
+        claim's terms `wanted` whose WordNet synonym it has (`lexicon.synonyms`); those of the
+        claim's name terms `names` that its article's headline gives (every sentence of an
+        article is about its headline's subject); and, when the sentence refers back by a
+        pronoun ("he said", "its shares"), those of `names` that the few sentences before it in
+        the same article hold."""
         held = {self.aliases.get(t, t) for t in self.evidence.terms_of(position).terms}
         table = synonyms()
         held |= {t for t in wanted if t not in held and not held.isdisjoint(table.get(t, ()))}
+        if names - held:
+            held |= names & self._headline_terms(self.corpus.sentences[position].doc)
         if names - held and _BACK_REFERENCE.search(self.corpus.sentences[position].text):
             earlier = position
             for _ in range(COREFERENCE_REACH):
@@ -332,6 +337,12 @@ class ClaimChecker:
                     break
                 held |= names & {self.aliases.get(t, t) for t in self.evidence.terms_of(earlier).terms}
         return held
+
+    def _headline_terms(self, doc: str) -> frozenset[str]:
+        if doc not in self._headlines:
+            title = self.corpus.article(doc).title or ""
+            self._headlines[doc] = frozenset(self.terms(title))
+        return self._headlines[doc]
 
     def known(self, term: str) -> bool:
         """Whether the articles use the term (a place also by its demonym)."""
@@ -361,11 +372,13 @@ class ClaimChecker:
             raise QuestionError("the claim has no searchable words; state something about the article")
         sentences = self.corpus.sentences
 
-        unknown = [name for name in _claim_names(claim) if not any(self.known(t) for t in self.terms(name))]
         names = frozenset(t for name in _claim_names(claim) for t in self.terms(name))
         hits = self.evidence.candidates(all_terms, CHECK_CANDIDATES)
         if not hits:
             return Assessment(claim, (), (), None, Reason(Mismatch.NO_EVIDENCE))
+        headlines = frozenset().union(*(self._headline_terms(sentences[h.position].doc) for h in hits))
+        unknown = [name for name in _claim_names(claim)
+                   if not any(self.known(t) or t in headlines for t in self.terms(name))]
         weights = self.evidence.weights(content)
         slot_weights = self.evidence.weights(self.terms(claim))
         scored = []

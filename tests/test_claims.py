@@ -202,3 +202,12 @@ def router_checker() -> ClaimChecker:
 def test_opposites_and_stance(router_checker, claim, verdict, kind):
     finding = router_checker.check(claim, 3)
     assert (finding.verdict, finding.reason.kind) == (verdict, kind), explain(finding.reason)
+
+
+def test_the_headline_s_names_are_what_every_sentence_is_about():
+    page = "Acme Recalls Kettles\n\nThe firm said the recall covers 12,000 kettles sold since May.\n"
+    engine = Engine.from_articles([article_from_text("acme", page)])
+    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    assert checker.check("Acme's recall covers 12,000 kettles.", 3).verdict is Verdict.SUPPORTED
+    assert checker.check("Acme's recall covers 15,000 kettles.", 3).verdict is Verdict.CONTRADICTED
+    assert checker.check("Zenith's recall covers 12,000 kettles.", 3).verdict is not Verdict.SUPPORTED
