@@ -55,6 +55,7 @@ SUPPORT_SHARE = 0.75
 _NEGATION = re.compile(r"\b(?:not|never|no|without|nor|neither|cannot|(?:refus|declin|fail)(?:e|es|ed|ing|s)?\s+to)\b"
                        r"|n't\b", re.IGNORECASE)
 _NEGATION_SCOPE_WORDS = 4
+_DATE_PREPOSITIONS = frozenset({"in", "on", "at", "by", "until", "till", "from", "since", "before", "after", "during"})
 _NAME_BEFORE_WORD = re.compile(r"\b([A-Z][\w'-]*)\s+([a-z][\w-]*)")
 _NEGATION_REACH_WORDS = 6
 _UNTIL = frozenset({"until", "till"})
@@ -516,20 +517,34 @@ def _counted(text: str, quantity: Quantity, checker: ClaimChecker) -> list[str]:
 def _date_pairs(claim: str, text: str):
     """Each claimed date with the stated date it matches or differs from, compared part by
     part (a weekday only with weekdays, a year with years), and whether both stand in the
-    same role: the same word before them, or both a range or list."""
+    same role: the same word before them, or both a range or list. A date that agrees is
+    taken unless only a differing one follows the claim's own verb or noun ("issued in 2008"
+    for "issued in 2011", beside "decide in 2011")."""
     stated = [(d, phrase) for phrase in date_phrases(text) for d in phrase.dates]
     for phrase in date_phrases(claim):
+        head = _date_head(claim, phrase)
         for claimed in phrase.dates:
             results = [(p, compare_dates(claimed, d)) for d, p in stated]
             agree = [p for p, r in results if r is Agreement.AGREE]
             differ = [p for p, r in results if r is Agreement.DIFFER]
-            if agree:
+            headed = [p for p in differ if head and _date_head(text, p) == head]
+            if agree and headed and not any(_date_head(text, p) == head for p in agree):
+                yield phrase, headed[0], Agreement.DIFFER, True
+            elif agree:
                 yield phrase, agree[0], Agreement.AGREE, True
             elif differ:
                 same_role = [p for p in differ if _date_role(claim, phrase) == _date_role(text, p)]
                 yield phrase, (same_role or differ)[0], Agreement.DIFFER, bool(same_role)
             else:
                 yield phrase, None, Agreement.UNSURE, False
+
+
+def _date_head(text: str, phrase) -> str:
+    """The stem of the word a date follows, past its preposition: "issu" of "issued in 2011"."""
+    words = _WORD.findall(text[:phrase.start])[-2:]
+    if words and words[-1].lower() in _DATE_PREPOSITIONS:
+        words = words[:-1]
+    return stem(words[-1].lower()) if words else ""
 
 
 def _date_role(text: str, phrase) -> str:

@@ -115,7 +115,7 @@ _DATE = re.compile(
     rf"|(?P<dm>(?P<d2>{_DAY})\s+(?P<m2>{_MONTH_NAME})(?:,?\s+(?P<y2>{_YEAR}))?)"
     rf"|(?P<my>(?P<m3>{_MONTH_NAME})(?:,?\s+(?P<y3>{_YEAR}))?)"
     rf"|(?P<weekday>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
-    rf"|(?P<year>(?<![\d,.$€£-]){_YEAR}(?![\d,%]|\.\d))"
+    rf"|(?P<year>(?<![\d,.$€£-]){_YEAR}(?![\d%]|[,.]\d))"
 )
 _YEAR_CUE = re.compile(
     r"(?:\b(?:in|since|until|till|by|from|of|before|after|through|during|early|late|mid|around|"

@@ -211,3 +211,13 @@ def test_the_headline_s_names_are_what_every_sentence_is_about():
     assert checker.check("Acme's recall covers 12,000 kettles.", 3).verdict is Verdict.SUPPORTED
     assert checker.check("Acme's recall covers 15,000 kettles.", 3).verdict is Verdict.CONTRADICTED
     assert checker.check("Zenith's recall covers 12,000 kettles.", 3).verdict is not Verdict.SUPPORTED
+
+
+def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
+    page = ("Travel Passes\n\nThe first passes will be issued in 2008, and the board may decide in 2011 "
+            "whether to extend the scheme.\n")
+    engine = Engine.from_articles([article_from_text("passes", page)])
+    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    issued = checker.check("The first passes will be issued in 2011.", 3)
+    assert issued.verdict is Verdict.CONTRADICTED and explain(issued.reason).startswith("the article says 2008, not 2011")
+    assert checker.check("The board may decide in 2011 whether to extend the scheme.", 3).verdict is Verdict.SUPPORTED

@@ -130,3 +130,9 @@ def test_compare_quantities(claimed, stated, expected):
 ])
 def test_compare_dates(claimed, stated, expected):
     assert compare_dates(claimed, stated) is expected
+
+
+def test_a_year_before_a_comma_is_a_date():
+    assert [(p.start, p.end) for p in date_phrases("In 2004, the firm grew.")] == [(3, 7)]
+    assert [(p.start, p.end) for p in date_phrases("issued in 2008, and later")] == [(10, 14)]
+    assert date_phrases("costs 2,008,000 dollars") == []
