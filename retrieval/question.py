@@ -62,7 +62,10 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\bhow (long|far|close|big|large|old|high|low|small|tall|deep|wide|often|heavy|fast|near)\b"),
      AnswerType.QUANTITY),
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
-    (re.compile(rf"\b(when|(what|which|until what|in what) {_TIME_NOUNS})\b"
+    # "when" asks for a date unless another question word came first ("what song were they
+    # playing when the fight started?" asks for a song).
+    (re.compile(rf"^(?:(?!\b(?:what|whats|which|who|whom|whose|where|why|how)\b).)*\bwhen\b"
+                rf"|\b((what|which|until what|in what) {_TIME_NOUNS})\b"
                 rf"|\b{_WH_IS} (?:the )?(?:deadline|cutoff|cut-off|closing date|start date|release date)\b"),
      AnswerType.DATE),
     (re.compile(r"\b(who|whom|whose)\b"), AnswerType.PERSON),

@@ -10,6 +10,9 @@ TOKENIZER = Tokenizer()
 
 
 @pytest.mark.parametrize("question, kind", [
+    ("what song were they playing when the fight started?", AnswerType.OTHER),
+    ("who spoke when the meeting began", AnswerType.PERSON),
+    ("and when did the drills start", AnswerType.DATE),
     ("what did the minister say about the strike?", AnswerType.STATEMENT),
     ("whats the union saying about pay", AnswerType.STATEMENT),
     ("according to the report, what happens next?", AnswerType.STATEMENT),
