@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .attribution import attribution
 from .confidence import VerdictModel
@@ -50,6 +51,8 @@ from .numbers import (CURRENCIES, Agreement, Quantity, compare_dates, compare_qu
 from .text import Tokenizer, stem
 
 ABOUT_SHARE = 0.5
+MIN_CLAIM_SPELLED = 6
+_SPELLED_CACHE = 65_536
 SUPPORT_SHARE = 0.75
 # Negations, and verbs that say an act did not happen ("refused to vote").
 _NEGATION = re.compile(r"\b(?:not|never|no|without|nor|neither|cannot|(?:refus|declin|fail)(?:e|es|ed|ing|s)?\s+to)\b"
@@ -309,13 +312,23 @@ class ClaimChecker:
         self.lexicon = lexicon
         self.aliases = lexicon.place_aliases(tokenizer)
         self._headlines: dict[str, frozenset[str]] = {}
+        self.spelled = lru_cache(maxsize=_SPELLED_CACHE)(self._spelled)
         self._alias_sources: dict[str, list[str]] = {}
         for name, place in self.aliases.items():
             self._alias_sources.setdefault(place, []).append(name)
 
     def terms(self, text: str) -> list[str]:
-        """The text's terms, a demonym as its place's ("ukrainian" -> "ukrain")."""
-        return [self.aliases.get(t, t) for t in self.tokenizer.tokens(text)]
+        """The text's terms, spelled as the articles spell them (`_spelled`), a demonym as its
+        place's ("ukrainian" -> "ukrain")."""
+        return [self.aliases.get(t, t) for t in map(self.spelled, self.tokenizer.tokens(text))]
+
+    def _spelled(self, term: str) -> str:
+        """A term the articles never use, as the most common term one edit away when there is
+        one ("yuganskneftega" -> "yuganskneftga"). A claim's verdict rests on its words, so only
+        words of at least `MIN_CLAIM_SPELLED` letters are corrected."""
+        if self.evidence.known(term):
+            return term
+        return self.evidence.nearest_known(term, MIN_CLAIM_SPELLED) or term
 
     def held(self, position: int, names: frozenset[str] = frozenset(),
              wanted: Iterable[str] = ()) -> set[str]:
@@ -368,7 +381,7 @@ class ClaimChecker:
         slots = _slot_spans(claim)
         # "X says ...", "apparently ...": how the claim is put, not a fact a sentence must hold.
         content = self.terms(_REPORTING.sub(" ", standard_spelling(_blank(claim, slots))))
-        all_terms = self.tokenizer.tokens(standard_spelling(claim))
+        all_terms = [self.spelled(t) for t in self.tokenizer.tokens(standard_spelling(claim))]
         if not all_terms:
             raise QuestionError("the claim has no searchable words; state something about the article")
         sentences = self.corpus.sentences

@@ -27,6 +27,8 @@ from .search import SentenceSearch, term_weight
 from .text import Tokenizer
 
 PREFIX = 4
+# Terms shorter than this are not spell-corrected: short words have too many neighbours.
+MIN_SPELLED = 4
 # BM25 candidates a question's ranking re-scores, and a claim's evidence is chosen from.
 ASK_CANDIDATES = 50
 CHECK_CANDIDATES = 30
@@ -71,6 +73,17 @@ class Candidate:
         return Hit(self.position, self.score)
 
 
+def _one_edit(term: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion of a letter away
+    from `term` (Damerau-Levenshtein distance 1, as in Norvig's spelling corrector)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(term[:i], term[i:]) for i in range(len(term) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters}
+            | {a + c + b for a, b in splits for c in letters}) - {term}
+
+
 def holds(held: SentenceTerms, term: str) -> bool:
     """Whether `held` has `term`, a term with the same first `PREFIX` letters, or a synonym."""
     return (term in held.terms or len(term) >= PREFIX and term[:PREFIX] in held.prefixes
@@ -109,6 +122,15 @@ class Evidence:
     def known(self, term: str) -> bool:
         """Whether any sentence holds `term`."""
         return self.search.document_frequency(term) > 0
+
+    def nearest_known(self, term: str, shortest: int = MIN_SPELLED) -> str | None:
+        """The most common term of the corpus one edit from `term` ("troup" -> "troop"), for
+        a word of letters at least `shortest` long; None when there is none."""
+        if len(term) < shortest or not term.isalpha():
+            return None
+        frequency = self.search.document_frequency
+        best = max(((frequency(t), t) for t in _one_edit(term)), default=(0, None))
+        return best[1] if best[0] > 0 else None
 
     def _terms_of(self, position: int) -> SentenceTerms:
         tokens = self.search.sentence_terms(position)

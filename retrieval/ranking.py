@@ -46,19 +46,6 @@ COVERAGE = 0.5
 TYPE = 0.3
 BIGRAM = 0.3
 SEMANTIC = 1.5
-# Terms shorter than this are not spell-corrected: short words have too many neighbours.
-MIN_SPELLED = 4
-
-
-def _one_edit(term: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion of a letter away
-    from `term` (Damerau-Levenshtein distance 1, as in Norvig's spelling corrector)."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(term[:i], term[i:]) for i in range(len(term) + 1)]
-    return ({a + b[1:] for a, b in splits if b}
-            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in letters}
-            | {a + c + b for a, b in splits for c in letters}) - {term}
 
 
 @dataclass(frozen=True)
@@ -166,7 +153,7 @@ class Ranker:
     def spelled(self, question: Question) -> Question:
         """The question with each term the corpus never uses replaced by the most common
         corpus term one edit away ("troup" -> "troop"), when there is one."""
-        fixes = {t: self._nearest_term(t) for t in set(question.terms) if not self.evidence.known(t)}
+        fixes = {t: self.evidence.nearest_known(t) for t in set(question.terms) if not self.evidence.known(t)}
         fixes = {t: f for t, f in fixes.items() if f}
         if not fixes:
             return question
@@ -174,11 +161,3 @@ class Ranker:
                        content_terms=tuple(fixes.get(t, t) for t in question.content_terms),
                        counted=frozenset(fixes.get(t, t) for t in question.counted),
                        noun=frozenset(fixes.get(t, t) for t in question.noun))
-
-    def _nearest_term(self, term: str) -> str | None:
-        if len(term) < MIN_SPELLED or not term.isalpha():
-            return None
-        frequency = self.evidence.search.document_frequency
-        known = [(frequency(t), t) for t in _one_edit(term)]
-        best = max((pair for pair in known if pair[0] > 0), default=None)
-        return best[1] if best else None

@@ -221,3 +221,8 @@ def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
     issued = checker.check("The first passes will be issued in 2011.", 3)
     assert issued.verdict is Verdict.CONTRADICTED and explain(issued.reason).startswith("the article says 2008, not 2011")
     assert checker.check("The board may decide in 2011 whether to extend the scheme.", 3).verdict is Verdict.SUPPORTED
+
+
+def test_a_misspelt_long_word_of_a_claim_is_read_as_the_article_spells_it(dam_engine):
+    check = dam_engine.check("The regional council refused to fund the porject in 2019.")
+    assert check.verdict is Verdict.SUPPORTED, check.explanation

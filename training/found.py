@@ -11,8 +11,8 @@ decided as the engine decides (`FoundModel.answers`: a question asking for a fig
 a person ... needs a span of that kind too); the shipped weights are then fitted on
 everything. The threshold is the one that maximises the cross-validated answer/no-answer
 accuracy, averaged over the sets so that no set's size decides it, among those that abstain
-on enough questions about another article (`OFF_TOPIC_ABSTENTION`). The output is plain JSON with sorted keys and rounded numbers, so the same data
-rebuilds the same bytes.
+on enough questions about another article (`OFF_TOPIC_ABSTENTION`). The output is plain
+JSON with sorted keys and rounded numbers, so the same data rebuilds the same bytes.
 
 Data (paths default to ../shared/...): SQuAD 2.0 dev part (CC BY-SA 4.0; answerable and
 unanswerable questions written to look answerable) and the news development questions
