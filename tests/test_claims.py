@@ -224,5 +224,5 @@ def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
 
 
 def test_a_misspelt_long_word_of_a_claim_is_read_as_the_article_spells_it(dam_engine):
-    check = dam_engine.check("The regional council refused to fund the porject in 2019.")
+    check = dam_engine.check("The Vallley Dam opened on Wednesday.")
     assert check.verdict is Verdict.SUPPORTED, check.explanation
