@@ -210,7 +210,8 @@ def choose_verdict(probabilities: dict[str, float], features: dict[str, float],
     stands: they are precise there (bundled claims 14/15, no wrong verdict). Otherwise the
     most probable verdict the evidence can name a reason for: contradicted needs a judged
     sentence that differs from the claim; supported a sentence that states it, or one about
-    the claim (no unknown names, `ABOUT_SHARE` covered). A decisive verdict under `decisive`
+    the claim (no unknown names, `ABOUT_SHARE` covered, no word negated or turned to its
+    opposite there). A decisive verdict under `decisive`
     is "unverified" when the rules found the claim's specifics stated or contradicted, else
     "not in the article"."""
     for kinds, verdict in ((_SUPPORTING, Verdict.SUPPORTED), (_CONTRADICTING, Verdict.CONTRADICTED)):
@@ -219,7 +220,7 @@ def choose_verdict(probabilities: dict[str, float], features: dict[str, float],
     allowed = {
         Verdict.CONTRADICTED.value: features["any_differing"] > 0,
         Verdict.SUPPORTED.value: features["any_supporting"] > 0
-        or (not features["unknown_names"] and features["coverage"] >= ABOUT_SHARE),
+        or (not features["unknown_names"] and features["coverage"] >= ABOUT_SHARE and not features["best_conflict"]),
         Verdict.NOT_IN_ARTICLE.value: True,
     }
     verdict = min((v for v in probabilities if allowed[v]), key=lambda v: (-probabilities[v], v))
@@ -231,7 +232,7 @@ def choose_verdict(probabilities: dict[str, float], features: dict[str, float],
 
 
 def claim_features(claim: str, ranked: tuple[ScoredEvidence, ...], judged: tuple[_Judgement, ...],
-                   weights: dict[str, float], unknown: list[str], held: set[str],
+                   weights: dict[str, float], unknown: list[str], held: set[str], best_text: str,
                    checker: "ClaimChecker") -> dict[str, float]:
     """The verdict model's inputs: how much of the claim the best sentences hold (`held`: the
     best sentence's terms as `ClaimChecker.held` gives them), what the rules found in them
@@ -256,6 +257,10 @@ def claim_features(claim: str, ranked: tuple[ScoredEvidence, ...], judged: tuple
         "any_contradicting": float(any(k in _CONTRADICTING for k in kinds)),
         "any_differing": float(any(k in _DIFFERING for k in kinds)),
         "any_supporting": float(any(k in _SUPPORTING for k in kinds)),
+        # The best sentence negates a word of the claim or puts its opposite, whether or not
+        # the rules found it about the claim.
+        "best_conflict": float(bool(_negation_mismatch(claim, best_text, list(weights), checker)
+                                    or _opposite_words(claim, best_text, checker.lexicon))),
     }
     for kind in Mismatch:
         features[f"best_{kind.name.lower()}"] = float(kinds[0] is kind)
@@ -415,7 +420,7 @@ class ClaimChecker:
         else:
             stop = None
         best_held = self.held(best.position, names, wanted)
-        features = claim_features(claim, ranked, judged, weights, unknown, best_held, self)
+        features = claim_features(claim, ranked, judged, weights, unknown, best_held, best.text, self)
         return Assessment(claim, ranked, judged, features, stop)
 
     def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float],

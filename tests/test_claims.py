@@ -226,3 +226,11 @@ def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
 def test_a_misspelt_long_word_of_a_claim_is_read_as_the_article_spells_it(dam_engine):
     check = dam_engine.check("The Vallley Dam opened on Wednesday.")
     assert check.verdict is Verdict.SUPPORTED, check.explanation
+
+
+def test_a_sentence_that_negates_the_claim_is_never_its_paraphrase():
+    page = ("Peer Absent\n\nThe peer has not been seen in the House of Lords since his release from prison in July, "
+            "although nothing in the rules prevents him from attending.\n")
+    engine = Engine.from_articles([article_from_text("peer", page)])
+    check = engine.check("The peer has been turning up at the House of Lords since he got out of prison.")
+    assert check.verdict is not Verdict.SUPPORTED, check.explanation
