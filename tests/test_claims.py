@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval import Engine, QuestionError, Verdict
-from retrieval.claims import ClaimChecker, Mismatch, Reason, explain
+from retrieval.claims import ClaimChecker, Mismatch, Reason, choose_verdict, explain
 from retrieval.corpus import article_from_text
 from retrieval.lexicon import Lexicon
 
@@ -228,9 +228,11 @@ def test_a_misspelt_long_word_of_a_claim_is_read_as_the_article_spells_it(dam_en
     assert check.verdict is Verdict.SUPPORTED, check.explanation
 
 
+
 def test_a_sentence_that_negates_the_claim_is_never_its_paraphrase():
-    page = ("Peer Absent\n\nThe peer has not been seen in the House of Lords since his release from prison in July, "
-            "although nothing in the rules prevents him from attending.\n")
-    engine = Engine.from_articles([article_from_text("peer", page)])
-    check = engine.check("The peer has been turning up at the House of Lords since he got out of prison.")
-    assert check.verdict is not Verdict.SUPPORTED, check.explanation
+    features = {**{f"best_{kind.name.lower()}": 0.0 for kind in Mismatch}, "best_related": 1.0,
+                "any_differing": 0.0, "any_supporting": 0.0, "any_contradicting": 0.0,
+                "unknown_names": 0.0, "coverage": 0.8}
+    probabilities = {"supported": 0.9, "contradicted": 0.05, "not_in_article": 0.05}
+    assert choose_verdict(probabilities, {**features, "best_conflict": 0.0}, 0.5)[0] is Verdict.SUPPORTED
+    assert choose_verdict(probabilities, {**features, "best_conflict": 1.0}, 0.5)[0] is Verdict.NOT_IN_ARTICLE
