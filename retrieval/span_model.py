@@ -48,6 +48,7 @@ _AUXILIARIES = frozenset({"do", "does", "did", "has", "have", "had", "will", "wo
 _RELATIVES = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
 _CONJUNCTIONS = frozenset({"and", "or"})
 _SPEECH = re.compile(SPEECH_VERBS)
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b(?:\s+(\S+))?")
 FORMS = ("what_is", "what_noun", "what_do", "which", "who", "when", "where", "why", "how", "other")
 _CROSSED = ("len1", "len2", "len3", "len_log", "first_cap", "cap_share", "digit", "year", "after_preposition",
@@ -66,6 +67,22 @@ FEATURE_NAMES = (*_PLAIN, *(f"{form}:{name}" for form in FORMS for name in _CROS
 _COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 Terms = Callable[[str], frozenset[str]]
+_FLAGS = ("stop", "asked", "noun", "digit", "capital", "caps", "year", "ed", "ing", "ly", "plural", "speech",
+          "preposition", "copula", "determiner", "relative", "of", "by", "conjunction")
+
+
+@lru_cache(maxsize=65_536)
+def _word_shape(word: str) -> tuple[bool, ...]:
+    """A word's flags that do not depend on the question, in the order of `_FLAGS` from
+    "digit". Word endings stand in for parts of speech (no tagger data ships): a lower-case
+    word in -ed is mostly a verb, in -ly an adverb, in -ing a verb or gerund, in -s a plural."""
+    lowered = fold(word)
+    long_lower = word.islower() and len(word) > 4
+    return (any(c.isdigit() for c in word), word[:1].isupper(), len(word) > 1 and word.isupper(),
+            _YEAR.fullmatch(word) is not None, long_lower and word.endswith("ed"),
+            long_lower and word.endswith("ing"), long_lower and word.endswith("ly"), long_lower and word.endswith("s"),
+            _SPEECH.fullmatch(lowered) is not None, lowered in _PREPOSITIONS, lowered in _COPULAS,
+            lowered in _DETERMINERS, lowered in _RELATIVES, lowered == "of", lowered == "by", lowered in _CONJUNCTIONS)
 
 
 def question_form(question: Question) -> str:
@@ -122,64 +139,56 @@ def candidates(text: str, question: Question, terms: Terms,
     question_terms = set(question.terms)
     starts = np.array([s for s, _ in words])
     ends = np.array([e for _, e in words])
-    raw = [text[s:e] for s, e in words]
-    lowered = [fold(w) for w in raw]
-    word_terms = [terms(w) for w in raw]
-    stop = np.array([not t for t in word_terms])
-    asked = np.array([bool(t) and t <= question_terms for t in word_terms])
-    digit = np.array([any(c.isdigit() for c in w) for w in raw])
-    capital = np.array([w[:1].isupper() for w in raw])
-    caps = np.array([len(w) > 1 and w.isupper() for w in raw])
-    year = np.array([bool(re.fullmatch(r"1\d{3}|20\d{2}", w)) for w in raw])
-    gaps = [text[:starts[0]]] + [text[ends[i]:starts[i + 1]] for i in range(n - 1)] + [text[ends[-1]:]]
+    flags = np.array([(not t, bool(t) and t <= question_terms, bool(t & question.noun), *_word_shape(w))
+                      for w, t in ((w, terms(w)) for w in (text[s:e] for s, e in words))],
+                     dtype=bool).reshape(n, len(_FLAGS))
+    flag = {name: flags[:, k] for k, name in enumerate(_FLAGS)}
+    stop, asked, digit, noun = flag["stop"], flag["asked"], flag["digit"], flag["noun"]
+    gaps = [text[:starts[0]], *(text[ends[i]:starts[i + 1]] for i in range(n - 1)), text[ends[-1]:]]
     cut = np.array([bool(g.strip()) for g in gaps])  # cut[i]: punctuation before word i (i == n: after the last)
     stretch = np.cumsum(cut[:n])
-    noun = np.array([bool(t & question.noun) for t in word_terms])
-    # Word endings stand in for parts of speech (no tagger data ships): a lower-case word in
-    # -ed is mostly a verb, in -ly an adverb, in -ing a verb or gerund, in -s a plural.
-    ed, ing, ly, plural = (np.array([w.islower() and len(w) > 4 and w.endswith(end) for w in raw])
-                           for end in ("ed", "ing", "ly", "s"))
-    speech = np.array([bool(_SPEECH.fullmatch(w)) for w in lowered])
+    asked_sum = np.concatenate([[0], np.cumsum(asked)])
 
-    spans: dict[tuple[int, int], int] = {}
-    asked_sum = np.r_[0, np.cumsum(asked)]
-    for i in range(n):
-        if stop[i] and not digit[i] or asked[i]:
-            continue
-        for j in range(i, min(i + MAX_WORDS, n)):
-            if stretch[j] != stretch[i] or asked[j]:
-                break
-            if not stop[j] or digit[j]:
-                spans[(i, j)] = 0
-                if j + 1 < n and noun[j + 1] and stretch[j + 1] == stretch[i] and j + 1 - i < MAX_WORDS:
-                    spans[(i, j + 1)] = 0
+    first, last = np.divmod(np.arange(n * MAX_WORDS), MAX_WORDS)
+    last = first + last
+    inside = last < n
+    first, last = first[inside], last[inside]
+    bounded = ~stop | digit
+    plain_run = (bounded[first] & ~asked[first] & bounded[last] & (stretch[last] == stretch[first])
+                 & (asked_sum[last + 1] == asked_sum[first]))
+    first, last = first[plain_run], last[plain_run]
+    # A run may take the asked noun after it ("Pulfrich effect" for "what effect").
+    grown = last + 1 < n
+    grown[grown] &= noun[last[grown] + 1] & (stretch[last[grown] + 1] == stretch[first[grown]])
+    grown &= last + 1 - first < MAX_WORDS
+    keys = np.concatenate([first * n + last, first[grown] * n + last[grown] + 1])
+    ruled_keys, ruled_fits = [], []
     for start, end, fit in rule_spans:
-        inside = [k for k in range(n) if starts[k] >= start and ends[k] <= end]
-        if inside and starts[inside[0]] == start and ends[inside[-1]] == end:
-            key = (inside[0], inside[-1])
-            spans[key] = max(spans.get(key, 0), fit)
-    if not spans:
+        i, j = np.searchsorted(starts, start), np.searchsorted(ends, end)
+        if i <= j < n and starts[i] == start and ends[j] == end:
+            ruled_keys.append(i * n + j)
+            ruled_fits.append(fit)
+    keys = np.unique(np.concatenate([keys, ruled_keys]).astype(int))
+    if not len(keys):
         return _NONE
-    first = np.array([i for i, _ in spans])
-    last = np.array([j for _, j in spans])
-    fit = np.array(list(spans.values()), dtype=float)
+    first, last = np.divmod(keys, n)
+    fit = np.zeros(len(keys))
+    np.maximum.at(fit, np.searchsorted(keys, np.array(ruled_keys, dtype=int)), np.array(ruled_fits, dtype=float))
     length = last - first + 1
 
-    def inside_sum(flags: np.ndarray) -> np.ndarray:
-        total = np.r_[0, np.cumsum(flags)]
-        return total[last + 1] - total[first]
-
-    def before(flags: np.ndarray) -> np.ndarray:
-        """Whether the word before the span, in the same stretch, has the flag."""
-        shifted = np.r_[False, flags[:-1]]
-        return shifted[first] & ~cut[first]
-
-    def after(flags: np.ndarray) -> np.ndarray:
-        shifted = np.r_[flags[1:], False]
-        return shifted[last] & ~cut[last + 1]
-
-    def lowered_in(words_set: frozenset[str]) -> np.ndarray:
-        return np.array([w in words_set for w in lowered])
+    totals = np.zeros((n + 1, len(_FLAGS)))
+    totals[1:] = np.cumsum(flags, axis=0)
+    inside_counts = totals[last + 1] - totals[first]
+    count = {name: inside_counts[:, k] for k, name in enumerate(_FLAGS)}
+    padded = np.zeros((n + 2, len(_FLAGS)), dtype=bool)
+    padded[1:n + 1] = flags
+    before_flags = padded[first] & ~cut[first, None]  # the word before the span, in its stretch
+    after_flags = padded[last + 2] & ~cut[last + 1, None]
+    before = {name: before_flags[:, k] for k, name in enumerate(_FLAGS)}
+    after = {name: after_flags[:, k] for k, name in enumerate(_FLAGS)}
+    gap_flags = np.array([(g.rstrip().endswith(("(", "[")), g.rstrip().endswith(('"', "\u201c", "'", "\u2018")),
+                           g.lstrip().startswith(('"', "\u201d", "'", "\u2019")), g.strip().endswith((",", ";", ":")))
+                          for g in gaps], dtype=bool)
 
     asked_at = np.flatnonzero(asked)
     left = np.searchsorted(asked_at, first) - 1
@@ -191,28 +200,25 @@ def candidates(text: str, question: Question, terms: Terms,
                               if len(asked_at) else 0, n)
     asked_total = max(len(asked_at), 1)
     stretch_asked = np.bincount(stretch, weights=asked, minlength=stretch.max() + 1)
-    gap_before = [gaps[i] for i in first]
-    gap_after = [gaps[j + 1] for j in last]
-
     window = 3
     near_left = (asked_sum[first] - asked_sum[np.maximum(first - window, 0)]) / window
     near_right = (asked_sum[np.minimum(last + 1 + window, n)] - asked_sum[last + 1]) / window
     plain = {
         **{f"len{k}": (length == k) | ((k == MAX_WORDS) & (length > MAX_WORDS)) for k in range(1, 9)},
         "len_log": np.log(length),
-        "first_cap": capital[first],
-        "cap_share": inside_sum(capital) / length,
-        "all_caps": inside_sum(caps) == length,
-        "lower": inside_sum(capital) == 0,
-        "digit": inside_sum(digit) > 0,
-        "year": inside_sum(year) > 0,
-        "number": inside_sum(digit) == length,
-        "stop_inside": inside_sum(stop) / length,
-        "after_preposition": before(lowered_in(_PREPOSITIONS)),
-        "after_copula": before(lowered_in(_COPULAS)),
-        "after_determiner": before(lowered_in(_DETERMINERS)),
-        "after_question_word": before(asked),
-        "before_question_word": after(asked),
+        "first_cap": flag["capital"][first],
+        "cap_share": count["capital"] / length,
+        "all_caps": count["caps"] == length,
+        "lower": count["capital"] == 0,
+        "digit": count["digit"] > 0,
+        "year": count["year"] > 0,
+        "number": count["digit"] == length,
+        "stop_inside": count["stop"] / length,
+        "after_preposition": before["preposition"],
+        "after_copula": before["copula"],
+        "after_determiner": before["determiner"],
+        "after_question_word": before["asked"],
+        "before_question_word": after["asked"],
         "starts_stretch": cut[first],
         "ends_stretch": cut[last + 1],
         "whole_stretch": cut[first] & cut[last + 1],
@@ -223,35 +229,34 @@ def candidates(text: str, question: Question, terms: Terms,
         "near": 1.0 / (1.0 + np.minimum(left_distance, right_distance)),
         "question_left": (left + 1) / asked_total,
         "question_right": (len(asked_at) - right) / asked_total,
-        "bracketed": np.array([g.rstrip().endswith(("(", "[")) for g in gap_before]),
-        "quoted": np.array([g.rstrip().endswith(('"', "\u201c", "'", "\u2018")) for g in gap_before])
-        & np.array([g.lstrip().startswith(('"', "\u201d", "'", "\u2019")) for g in gap_after]),
+        "bracketed": gap_flags[first, 0],
+        "quoted": gap_flags[first, 1] & gap_flags[last + 1, 2],
         "ends_sentence": last == n - 1,
-        "after_comma": np.array([g.strip().endswith((",", ";", ":")) for g in gap_before]),
+        "after_comma": gap_flags[first, 3],
         "rule": fit > 0,
         "rule_fit": fit / 4,
-        "noun_beside": before(noun) | after(noun),
+        "noun_beside": before["noun"] | after["noun"],
         "noun_last": noun[last],
         "position": first / n,
         "stretch_has_question_word": stretch_asked[stretch[first]] > 0,
-        "holds_noun": inside_sum(noun) > 0,
+        "holds_noun": count["noun"] > 0,
         "question_near_left": near_left,
         "question_near_right": near_right,
-        "before_copula": after(lowered_in(_COPULAS)),
-        "before_relative": after(lowered_in(_RELATIVES)),
-        "after_of": before(lowered_in(frozenset({"of"}))),
-        "after_by": before(lowered_in(frozenset({"by"}))),
-        "after_conjunction": before(lowered_in(_CONJUNCTIONS)),
-        "before_conjunction": after(lowered_in(_CONJUNCTIONS)),
-        "first_ed": ed[first],
-        "first_ing": ing[first],
-        "first_ly": ly[first],
-        "last_ed": ed[last],
-        "last_ing": ing[last],
-        "last_ly": ly[last],
-        "last_plural": plural[last],
-        "inner_ed": inside_sum(ed) > 0,
-        "speech_verb": inside_sum(speech) > 0,
+        "before_copula": after["copula"],
+        "before_relative": after["relative"],
+        "after_of": before["of"],
+        "after_by": before["by"],
+        "after_conjunction": before["conjunction"],
+        "before_conjunction": after["conjunction"],
+        "first_ed": flag["ed"][first],
+        "first_ing": flag["ing"][first],
+        "first_ly": flag["ly"][first],
+        "last_ed": flag["ed"][last],
+        "last_ing": flag["ing"][last],
+        "last_ly": flag["ly"][last],
+        "last_plural": flag["plural"][last],
+        "inner_ed": count["ed"] > 0,
+        "speech_verb": count["speech"] > 0,
     }
     x = np.zeros((len(first), len(FEATURE_NAMES)))
     for name, values in plain.items():
