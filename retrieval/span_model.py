@@ -3,13 +3,15 @@
 Candidates are the rule extractors' spans (`spans.EXTRACTORS`) and general ones: every run
 of up to `MAX_WORDS` words inside one stretch of the sentence that no punctuation cuts,
 neither starting nor ending with a stop word (numbers may), and without the question's own
-content words. A capitalised chunk, a figure with its unit, a quoted or bracketed phrase and
-the phrase after a preposition are all such runs; the features say which.
+content words but for one that may end it ("Pulfrich effect" for "what effect"). A
+capitalised chunk, a figure with its unit, a quoted or bracketed phrase and the phrase after
+a preposition are all such runs; the features say which.
 
 Each candidate is described by general features (`FEATURE_NAMES`): its length, case and
-digits; the words around it (a preposition, "is/was", a determiner, a question word);
-how far it stands from the question's words in the sentence and on which side they are; the
-rule extractors' fit; and a few of these crossed with the question's form ("what is",
+digits; the words around it (a preposition, "is/was", a determiner, a question word); word
+endings standing in for parts of speech; how far it stands from the question's words in the
+sentence and on which side they are; the rule extractors' fit; and some of these crossed
+with the question's form ("what is",
 "what NOUN", "which", "who" ...). `SpanModel` scores them with weights learned by
 `training/spans.py` (logistic regression over SQuAD v1.1 dev, L2), shipped as plain JSON in
 `data/span-model.json` with the data and licence it was trained on. Everything is computed
@@ -53,16 +55,17 @@ _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b(?:\s+(\S+)
 FORMS = ("what_is", "what_noun", "what_do", "which", "who", "when", "where", "why", "how", "other")
 _CROSSED = ("len1", "len2", "len3", "len_log", "first_cap", "cap_share", "digit", "year", "after_preposition",
             "after_copula", "noun_beside", "near", "whole_stretch", "rule", "before_copula", "question_near_left",
-            "question_near_right")
+            "question_near_right", "after_question_word", "before_question_word", "holds_question_word", "lower",
+            "last_plural", "stop_inside")
 _PLAIN = ("len1", "len2", "len3", "len4", "len5", "len6", "len7", "len8", "len_log", "first_cap", "cap_share",
           "all_caps", "lower", "digit", "year", "number", "stop_inside", "after_preposition", "after_copula",
           "after_determiner", "after_question_word", "before_question_word", "starts_stretch", "ends_stretch",
           "whole_stretch", "left_distance", "right_distance", "left_question_word", "right_question_word", "near",
           "question_left", "question_right", "bracketed", "quoted", "ends_sentence", "after_comma", "rule",
           "rule_fit", "noun_beside", "noun_last", "position", "stretch_has_question_word", "holds_noun",
-          "question_near_left", "question_near_right", "before_copula", "before_relative", "after_of", "after_by",
-          "after_conjunction", "before_conjunction", "first_ed", "first_ing", "first_ly", "last_ed", "last_ing",
-          "last_ly", "last_plural", "inner_ed", "speech_verb")
+          "holds_question_word", "question_near_left", "question_near_right", "before_copula", "before_relative",
+          "after_of", "after_by", "after_conjunction", "before_conjunction", "first_ed", "first_ing", "first_ly",
+          "last_ed", "last_ing", "last_ly", "last_plural", "inner_ed", "speech_verb")
 FEATURE_NAMES = (*_PLAIN, *(f"{form}:{name}" for form in FORMS for name in _CROSSED))
 _COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -157,9 +160,9 @@ def candidates(text: str, question: Question, terms: Terms,
     plain_run = (bounded[first] & ~asked[first] & bounded[last] & (stretch[last] == stretch[first])
                  & (asked_sum[last + 1] == asked_sum[first]))
     first, last = first[plain_run], last[plain_run]
-    # A run may take the asked noun after it ("Pulfrich effect" for "what effect").
+    # A run may take one question word after it ("Pulfrich effect" for "what effect").
     grown = last + 1 < n
-    grown[grown] &= noun[last[grown] + 1] & (stretch[last[grown] + 1] == stretch[first[grown]])
+    grown[grown] &= asked[last[grown] + 1] & (stretch[last[grown] + 1] == stretch[first[grown]])
     grown &= last + 1 - first < MAX_WORDS
     keys = np.concatenate([first * n + last, first[grown] * n + last[grown] + 1])
     ruled_keys, ruled_fits = [], []
@@ -240,6 +243,7 @@ def candidates(text: str, question: Question, terms: Terms,
         "position": first / n,
         "stretch_has_question_word": stretch_asked[stretch[first]] > 0,
         "holds_noun": count["noun"] > 0,
+        "holds_question_word": count["asked"] > 0,
         "question_near_left": near_left,
         "question_near_right": near_right,
         "before_copula": after["copula"],

@@ -4,8 +4,8 @@
 
 Each SQuAD v1.1 dev question is asked of its own article with the engine's own code path
 (`Engine.span_choices`): the candidates of its first cited sentence, with their features.
-A candidate's target is its SQuAD F1 against the gold answers (official normalisation), and
-a logistic regression (L2, Newton's method, standardised features; soft targets; each
+A candidate's target is its SQuAD F1 against the gold answers (official normalisation) cubed,
+and a logistic regression (L2, Newton's method, standardised features; soft targets; each
 question weighs the same) is fitted on the candidates the model may choose
 (`span_model.eligible`: where the rules hold no good candidate, any for a question of no
 answer type, the rules' weak ones for a person or place) of the questions where one of them
@@ -39,6 +39,9 @@ from retrieval.span_model import FEATURE_NAMES  # noqa: E402
 from training.logistic import fit_binary, folds_by_article, rounded, save_model  # noqa: E402
 
 L2 = 10.0
+# The target is a candidate's F1 cubed, which leans toward the exact span: cross-validated, SQuAD
+# F1 0.365 as with F1 itself, EM 0.270 against 0.259.
+TARGET_POWER = 3
 
 
 def doc_rows(doc: QADoc) -> list[dict]:
@@ -71,9 +74,10 @@ def scores(rows: list[dict], chosen: list[str | None]) -> tuple[float, float]:
 
 
 def stacked(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features, targets and weights of the candidates of `rows`, each question weighing 1."""
+    """Features, targets (F1 to `TARGET_POWER`) and weights of the candidates of `rows`, each
+    question weighing 1."""
     x = np.vstack([r["features"] for r in rows])
-    y = np.concatenate([r["targets"] for r in rows])
+    y = np.concatenate([r["targets"] for r in rows]) ** TARGET_POWER
     weight = np.concatenate([np.full(len(r["texts"]), 1.0 / len(r["texts"])) for r in rows])
     return x, y, weight * len(y) / weight.sum()
 
@@ -120,7 +124,8 @@ def main() -> int:
         "weights": rounded(w[:-1]), "bias": round(float(w[-1]), 6),
         "trained_on": {"squad": "SQuAD v1.1 dev, 48 Wikipedia articles, 10,570 questions "
                                 "(Rajpurkar et al. 2016; CC BY-SA 4.0)"},
-        "target": "the candidate's SQuAD F1 against the gold answers", "l2": L2, "script": "training/spans.py",
+        "target": f"the candidate's SQuAD F1 against the gold answers, to the power {TARGET_POWER}", "l2": L2,
+        "script": "training/spans.py",
     }
     save_model(args.out, model)
     return 0
