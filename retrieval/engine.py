@@ -20,6 +20,7 @@ from .question import MAX_QUESTION_CHARS, analyse
 from .ranking import Ranker, Ranking
 from .semantic import SentenceEncoder, SentenceSimilarity, SentenceVectors, encode_sentences, load_encoder
 from .sentences import SentenceSplitter
+from .span_model import SpanChoices, eligible
 from .spans import Span, SpanExtractor
 from .text import Tokenizer
 
@@ -30,7 +31,8 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Decision:
-    """A ranking, its answer span, and the found model's verdict on it."""
+    """A ranking, the rules' answer span (what the found model reads), and the found model's
+    verdict on it."""
 
     ranking: Ranking
     span: Span | None
@@ -129,7 +131,7 @@ class Engine:
         citations = tuple(self._cite(hit) for hit in decision.ranking.hits)
         if not decision.found:
             return Answer(question, False, None, citations, confidence=decision.confidence)
-        span = decision.span
+        span = self._spans.choose(parsed, [h.position for h in decision.ranking.hits], decision.span)
         return Answer(question, True, span.text if span else None, citations,
                       span.attribution if span else None, decision.confidence)
 
@@ -137,6 +139,20 @@ class Engine:
         """The inputs of the found model for `question` (for `training/found.py`), or None
         when the question reaches no sentence."""
         return self._decide(self._parsed(_checked(question, "question")), DEFAULT_K).features
+
+    def span_choices(self, question: str) -> SpanChoices | None:
+        """The span model's candidates for `question` (for `training/spans.py`), or None when
+        the question reaches no sentence."""
+        parsed = self._parsed(_checked(question, "question"))
+        decision = self._decide(parsed, DEFAULT_K)
+        if not decision.ranking.hits:
+            return None
+        position = decision.ranking.hits[0].position
+        found = self._spans.choices(parsed, position)
+        text = self.corpus.sentences[position].text
+        return SpanChoices(tuple(text[s:e] for s, e in zip(found.starts, found.ends)), found.features,
+                           eligible(found, parsed.answer_type, decision.span.fit if decision.span else 0),
+                           parsed.answer_type.value, decision.found, decision.span.text if decision.span else None)
 
     def _parsed(self, question: str):
         """The question read, with terms the corpus never uses corrected (`Ranker.spelled`)."""

@@ -24,6 +24,11 @@ own words are dropped. The best candidate is one of at least `Fit.GOOD` in the b
 sentence holding one, then the best fit, then nearest the question's words; weaker ones are
 taken only when no cited sentence holds a good one. No candidate, no answer: a span is
 never taken from an uncited sentence.
+Where the rules hold no good candidate (`span_model.eligible` says where exactly), the
+learned `span_model` chooses in the first cited sentence instead (`SpanExtractor.choose`):
+for a question of no answer type among all its phrases, for a person or place among the
+rules' weak candidates there. The found model
+reads the rules' span (`extract`), so its inputs do not depend on the learned choice.
 
 `SpanExtractor` finds a sentence's candidates once per question, so the ranker's answer-type
 check and `extract` share them.
@@ -36,6 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from .attribution import attribution, find_speaker
 from .clauses import called_spans, reason_spans, statement_spans
 from .corpus import Corpus
@@ -44,6 +51,7 @@ from .names import (after_title, bare, fuller_name, is_demonym, is_month_or_week
                     strip_leading, tokens)
 from .numbers import CURRENCIES, DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
 from .question import AnswerType, Question
+from .span_model import Candidates, SpanModel, candidates, eligible, shipped_span_model
 from .text import Tokenizer
 
 _RELATIVE_DATE = re.compile(
@@ -361,11 +369,13 @@ EXTRACTORS: dict[AnswerType, Callable[[str, Question, set[str], Terms], list[Spa
 
 
 class SpanExtractor:
-    """Answer spans from a corpus's sentences, with the engine's tokenizer."""
+    """Answer spans from a corpus's sentences, with the engine's tokenizer; `model` chooses
+    among a sentence's candidates where the rules have no answer type (`choose`)."""
 
-    def __init__(self, corpus: Corpus, tokenizer: Tokenizer):
+    def __init__(self, corpus: Corpus, tokenizer: Tokenizer, model: SpanModel | None = None):
         self.corpus = corpus
         self.tokenizer = tokenizer
+        self.model = model
         self.terms: Terms = lru_cache(maxsize=_CACHE)(self._terms)
         self.candidates = lru_cache(maxsize=_CACHE)(self._candidates)
 
@@ -409,3 +419,29 @@ class SpanExtractor:
         text = fuller_name(sentence.text[start:end], sentences) \
             if question.answer_type is AnswerType.PERSON and not question.named else sentence.text[start:end]
         return Span(text, attribution(sentence, self.corpus, (start, end)), int(candidate.fit), -key[1])
+
+    def choices(self, question: Question, position: int) -> Candidates:
+        """The span model's candidates in the sentence at `position`, the rules' among them."""
+        rules = [(c.start, c.end, int(c.fit)) for c in self.candidates(position, question)]
+        return candidates(self.corpus.sentences[position].text, question, self.terms, rules)
+
+    def choose(self, question: Question, positions: list[int], ruled: Span | None) -> Span | None:
+        """The answer from the cited sentences at `positions` (best first), given the rules'
+        span `ruled`: the span model's best candidate of the first cited sentence among those
+        `span_model.eligible` allows (of the asked kind for a typed question); `ruled` where
+        the rules answer alone (a good candidate of theirs, or an answer type the model leaves
+        to them) or the sentence has no candidate."""
+        if not positions:
+            return ruled
+        found = self.choices(question, positions[0])
+        allowed = eligible(found, question.answer_type, ruled.fit if ruled else 0)
+        if allowed is None or not allowed.any():
+            return ruled
+        scores = (self.model or shipped_span_model()).scores(found.features)
+        best = int(np.where(allowed, scores, -np.inf).argmax())
+        sentences = [self.corpus.sentences[p] for p in positions]
+        start, end = int(found.starts[best]), int(found.ends[best])
+        text = sentences[0].text[start:end]
+        if question.answer_type is AnswerType.PERSON and not question.named:
+            text = fuller_name(text, sentences)
+        return Span(text, attribution(sentences[0], self.corpus, (start, end)))
