@@ -25,7 +25,7 @@ from retrieval.search import okapi_idf
 
 from .errors import ClusterError
 from .layout import (ARTICLE_FIELDS, DOCS_KEY, POSITION_SLOT, SHARD_FORMAT, SHARD_KEY, SHARD_VERSION, SPANS_KEY,
-                     article_key, position_term, position_value, xapian_term)
+                     article_key, position_term, sentence_value, xapian_term)
 from .spec import write_cluster_file
 
 MANIFEST = "manifest.json"
@@ -43,15 +43,16 @@ class ShardPlan:
 
 
 def plan_shards(sentence_counts: list[int], n_shards: int) -> ShardPlan:
-    """Runs of consecutive articles, about equal in sentences, one a shard."""
-    if not 1 <= n_shards <= len(sentence_counts):
-        raise ClusterError(f"cannot cut {len(sentence_counts)} articles into {n_shards} shards")
-    ends = np.cumsum(sentence_counts)
+    """Runs of consecutive articles, about equal in sentences, one a shard (a shard may be
+    empty when there are fewer articles than shards)."""
+    if n_shards < 1:
+        raise ClusterError("a cluster needs at least one shard")
+    ends = np.cumsum(sentence_counts, dtype=np.int64)
     total = int(ends[-1]) if len(ends) else 0
     cuts = [0]
     for shard in range(1, n_shards):
         cut = int(np.searchsorted(ends, total * shard / n_shards)) + 1
-        cuts.append(min(max(cut, cuts[-1] + 1), len(sentence_counts) - (n_shards - shard)))
+        cuts.append(min(max(cut, cuts[-1]), len(sentence_counts)))
     cuts.append(len(sentence_counts))
     sentence_cuts = tuple(int(ends[c - 1]) if c else 0 for c in cuts)
     return ShardPlan(tuple(cuts), sentence_cuts)
@@ -118,8 +119,7 @@ def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPl
             for term, count in Counter(terms).items():
                 document.add_term(xapian_term(term), count)
             document.add_boolean_term(position_term(position))
-            document.add_value(POSITION_SLOT, position_value(position))
-            document.set_data(json.dumps(terms, ensure_ascii=False, separators=(",", ":")))
+            document.add_value(POSITION_SLOT, sentence_value(position, corpus.sentences[position].text, terms))
             database.replace_document(position - first + 1, document)
         spans = corpus.spans
         rows = np.stack([column[first:last] for column in

@@ -5,8 +5,10 @@ factbot's tokens with their counts as wdf (so Xapian's document length is the se
 token count, as BM25Okapi's), never Xapian's own stemmer or query parser; a term longer
 than Xapian allows is stored as `#h` and its SHA-256. A boolean term `#POSITION` (no wdf,
 so no length) finds a sentence by its global position, and value slot 0 holds that
-position as 4 big-endian bytes, by which ties are ordered. The document data is the
-sentence's terms in order, as a JSON list.
+position as 4 big-endian bytes followed by the sentence's text and its terms in order
+(JSON `[text, terms]`): ties are ordered by it, and, as the collapse key of every match
+(positions are unique, so nothing collapses), it comes back with the match itself, so a
+search fetches no document.
 
 Each shard's metadata (not documents, so not in the collection statistics) holds
 `factbot:shard` (JSON: format, build id, shard number and count, its first sentence
@@ -18,6 +20,7 @@ article, paragraph, number, start, end; article counted over the whole corpus),
 from __future__ import annotations
 
 import hashlib
+import json
 
 SHARD_FORMAT = "factbot-xapian-shard"
 SHARD_VERSION = 1
@@ -45,5 +48,14 @@ def position_term(position: int) -> str:
     return f"#{position}"
 
 
-def position_value(position: int) -> bytes:
-    return position.to_bytes(4, "big")
+def sentence_value(position: int, text: str, terms: list[str]) -> bytes:
+    return position.to_bytes(4, "big") + json.dumps([text, terms], ensure_ascii=False,
+                                                    separators=(",", ":")).encode("utf-8")
+
+
+def read_sentence_value(value: bytes) -> tuple[int, str, list[str]]:
+    """The position, text and terms of a sentence's value (ValueError when damaged)."""
+    text, terms = json.loads(value[4:].decode("utf-8"))
+    if not (isinstance(text, str) and isinstance(terms, list) and all(isinstance(t, str) for t in terms)):
+        raise ValueError("not a sentence's value")
+    return int.from_bytes(value[:4], "big"), text, terms

@@ -8,9 +8,11 @@ below 2 (a term in over about a third of the sentences) to ln(ratio / 2 + 1) so 
 positive, where BM25Okapi floors a negative idf at epsilon times the mean idf. So each query
 term is scaled (`OP_SCALE_WEIGHT`) by its Okapi idf over Xapian's, times its count in the
 query: Xapian then ranks by the Okapi score up to rounding, over the global statistics of
-all shards, ties by sentence position (value slot 0). The k + `MARGIN` best are fetched with
-their terms, rescored exactly from those terms and the global statistics, and ordered by
-score, then position.
+all shards, ties by sentence position (value slot 0). The k + `MARGIN` best come back with
+their text and terms (the slot's value, as each match's collapse key), are rescored exactly
+from those terms and the global statistics, and ordered by score, then position. Text and
+terms are kept for the last `_CACHE_SENTENCES` sentences read, which the stages above BM25
+read next (`sentence_terms`, and the corpus's sentence text).
 
 A query whose terms include one of negative idf (only in tiny corpora, where the mean idf
 itself is negative) cannot be ranked by Xapian, which refuses negative weights; it fetches
@@ -22,17 +24,19 @@ import io
 import json
 import math
 from collections import Counter, OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 import xapian
 
-from retrieval import Article, BM25Params, Corpus, Hit, Tokenizer
+from retrieval import Article, BM25Params, Corpus, Hit, Sentence, Tokenizer
 from retrieval.corpus import SentenceSpans
 from retrieval.search import okapi_idf
 
 from .connection import Shards
 from .errors import ClusterError
-from .layout import DOCS_KEY, POSITION_SLOT, SPANS_KEY, article_key, position_term, xapian_term
+from .layout import (DOCS_KEY, POSITION_SLOT, SPANS_KEY, article_key, position_term, read_sentence_value,
+                     xapian_term)
 from .spec import ClusterSpec, read_cluster_file
 
 MARGIN = 10
@@ -40,19 +44,65 @@ _CACHE_SENTENCES = 65_536
 _CACHE_TERMS = 65_536
 
 
+@dataclass(frozen=True)
+class _Row:
+    text: str
+    terms: list[str]
+
+
+class _SentenceRows:
+    """Sentences' text and terms, read from the shards by position and kept, the most
+    recently read `_CACHE_SENTENCES`; shared by the search, which fills it, and the corpus."""
+
+    def __init__(self, shards: Shards):
+        self._shards = shards
+        self._rows: OrderedDict[int, _Row] = OrderedDict()
+
+    def read(self, mset: xapian.MSet) -> dict[int, _Row]:
+        """The matches of `mset` (made with the position slot as collapse key), in order, kept."""
+        found = {}
+        for item in mset:
+            try:
+                position, text, terms = read_sentence_value(item.collapse_key)
+            except (ValueError, UnicodeDecodeError):
+                raise ClusterError("a shard holds a damaged sentence; rebuild the index") from None
+            found[position] = _Row(text, terms)
+        self._rows.update(found)
+        while len(self._rows) > _CACHE_SENTENCES:
+            self._rows.popitem(last=False)
+        return found
+
+    def get(self, positions: list[int], n_sentences: int) -> dict[int, _Row]:
+        """The rows at `positions`, those not kept read in one query."""
+        missing = sorted({p for p in positions if p not in self._rows})
+        found = {}
+        if missing:
+            if missing[0] < 0 or missing[-1] >= n_sentences:
+                raise IndexError("sentence position out of range")
+            query = xapian.Query(xapian.Query.OP_OR, [xapian.Query(position_term(p)) for p in missing])
+
+            def fetch() -> dict[int, _Row]:
+                enquire = _enquire(self._shards.combined, query)
+                enquire.set_weighting_scheme(xapian.BoolWeight())
+                enquire.set_sort_by_value(POSITION_SLOT, False)
+                return self.read(enquire.get_mset(0, len(missing)))
+
+            found = self._shards.run(fetch)
+        return {p: found[p] if p in found else self._rows[p] for p in positions}
+
+
 class XapianSearch:
     """Ranked BM25Okapi search over the sentences of a cluster's shards, row i being global
     sentence position i (shard by shard, as the build laid them)."""
 
-    def __init__(self, shards: Shards):
+    def __init__(self, shards: Shards, rows: _SentenceRows | None = None):
         self._shards = shards
+        self._rows = rows or _SentenceRows(shards)
         header = shards.headers[0]
         self.params = BM25Params(**header["bm25"])
         self._floor = float(header["idf_floor"])
         self._n_sentences = int(header["total_sentences"])
-        self._first = np.array([h["first_sentence"] for h in shards.headers], dtype=np.int64)
         self._frequencies: OrderedDict[str, int] = OrderedDict()
-        self._terms: OrderedDict[int, list[str]] = OrderedDict()
         self._average_length = shards.run(self._read_average_length)
 
     def __len__(self) -> int:
@@ -64,7 +114,7 @@ class XapianSearch:
 
     def sentence_terms(self, position: int) -> list[str] | None:
         """The terms of the sentence at `position` in order, repeats kept."""
-        return list(self._terms_of([position])[position])
+        return list(self._rows.get([position], len(self))[position].terms)
 
     def search(self, query_terms: list[str], k: int) -> list[Hit]:
         """The k best sentences holding any query term, score descending, then position."""
@@ -81,16 +131,14 @@ class XapianSearch:
                          counts[t] * max(idf[t], 0.0) / _xapian_idf(len(self), frequencies[t]))
             for t in counts])
 
-        def ranked() -> dict[int, list[str]]:
-            enquire = xapian.Enquire(self._shards.combined)
-            enquire.set_query(query)
+        def ranked() -> dict[int, _Row]:
+            enquire = _enquire(self._shards.combined, query)
             enquire.set_weighting_scheme(xapian.BM25Weight(self.params.k1, 0, 0, self.params.b, 0))
             enquire.set_sort_by_relevance_then_value(POSITION_SLOT, False)
-            return self._documents(enquire.get_mset(0, len(self) if fetch_all else k + MARGIN))
+            return self._rows.read(enquire.get_mset(0, len(self) if fetch_all else k + MARGIN))
 
         found = self._shards.run(ranked)
-        self._remember(found)
-        scored = [(self._score(known, idf, terms), position) for position, terms in found.items()]
+        scored = [(self._score(known, idf, row.terms), position) for position, row in found.items()]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return [Hit(position, score) for score, position in scored[:k]]
 
@@ -102,8 +150,8 @@ class XapianSearch:
         if not known or not positions:
             return np.zeros(len(positions), dtype=np.float64)
         idf = self._idf(known, frequencies)
-        terms = self._terms_of(positions)
-        return np.array([self._score(known, idf, terms[p]) for p in positions], dtype=np.float64)
+        rows = self._rows.get(positions, len(self))
+        return np.array([self._score(known, idf, rows[p].terms) for p in positions], dtype=np.float64)
 
     def _idf(self, terms: list[str], frequencies: dict[str, int]) -> dict[str, float]:
         """BM25Okapi's idf of each term: Okapi's, or the stored floor where that is negative."""
@@ -136,39 +184,13 @@ class XapianSearch:
                 self._frequencies.popitem(last=False)
         return {t: self._frequencies[t] for t in terms}
 
-    def _terms_of(self, positions: list[int]) -> dict[int, list[str]]:
-        """The terms of the sentences at `positions`, read in one query when not cached."""
-        missing = sorted({p for p in positions if p not in self._terms})
-        found = {}
-        if missing:
-            if not all(0 <= p < len(self) for p in missing):
-                raise IndexError("sentence position out of range")
-            query = xapian.Query(xapian.Query.OP_OR, [xapian.Query(position_term(p)) for p in missing])
 
-            def fetch() -> dict[int, list[str]]:
-                enquire = xapian.Enquire(self._shards.combined)
-                enquire.set_query(query)
-                enquire.set_weighting_scheme(xapian.BoolWeight())
-                return self._documents(enquire.get_mset(0, len(missing)))
-
-            found = self._shards.run(fetch)
-            self._remember(found)
-        return {p: found[p] if p in found else self._terms[p] for p in positions}
-
-    def _documents(self, mset: xapian.MSet) -> dict[int, list[str]]:
-        """Each matched sentence's position and terms, in the order matched."""
-        mset.fetch()
-        shards = len(self._shards)
-        found = {}
-        for item in mset:
-            shard, row = (item.docid - 1) % shards, (item.docid - 1) // shards
-            found[int(self._first[shard]) + row] = json.loads(item.document.get_data().decode("utf-8"))
-        return found
-
-    def _remember(self, found: dict[int, list[str]]) -> None:
-        self._terms.update(found)
-        while len(self._terms) > _CACHE_SENTENCES:
-            self._terms.popitem(last=False)
+def _enquire(database: xapian.Database, query: xapian.Query) -> xapian.Enquire:
+    """An enquiry whose matches carry their sentence's value (see `layout`)."""
+    enquire = xapian.Enquire(database)
+    enquire.set_query(query)
+    enquire.set_collapse_key(POSITION_SLOT, 1)
+    return enquire
 
 
 def _xapian_idf(n_sentences: int, frequency: int) -> float:
@@ -177,6 +199,21 @@ def _xapian_idf(n_sentences: int, frequency: int) -> float:
     if ratio < 2:
         ratio = ratio * 0.5 + 1
     return math.log(ratio)
+
+
+class _ClusterCorpus(Corpus):
+    """A corpus whose sentence rows and article ids are held here and whose sentence texts
+    and articles are read from the shards when asked for."""
+
+    def __init__(self, articles: "_ClusterArticles", spans: SentenceSpans, docs: list[str], rows: _SentenceRows):
+        super().__init__(articles, spans, docs)
+        self._rows = rows
+
+    def sentence(self, position: int) -> Sentence:
+        spans = self.spans
+        text = self._rows.get([position], len(spans))[position].text
+        return Sentence(position, self.docs[int(spans.article[position])], int(spans.paragraph[position]),
+                        int(spans.number[position]), int(spans.start[position]), int(spans.end[position]), text)
 
 
 class _ClusterArticles:
@@ -236,8 +273,8 @@ def open_cluster(spec: ClusterSpec) -> tuple[Corpus, XapianSearch, Tokenizer]:
             docs.extend(_docs(shards, shard, header))
         table = np.concatenate(rows)
         spans = SentenceSpans(*(np.ascontiguousarray(table[:, i]) for i in range(5)))
-        corpus = Corpus(_ClusterArticles(shards), spans, docs)
-        return corpus, XapianSearch(shards), tokenizer
+        rows = _SentenceRows(shards)
+        return _ClusterCorpus(_ClusterArticles(shards), spans, docs, rows), XapianSearch(shards, rows), tokenizer
     except BaseException:
         shards.close()
         raise
