@@ -115,9 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _engine(args: argparse.Namespace) -> Engine:
     # The CLI's entry points are guarded (`if __name__ == "__main__"`), so a large corpus
     # may be built by worker processes: None lets the build choose by corpus size.
-    # Shards hold no sentence vectors: a sharded build ranks by words alone.
-    return frontend.load_engine(args.corpus, getattr(args, "index", None), workers=getattr(args, "workers", None),
-                                semantic=False if getattr(args, "shards", None) else None)
+    options = {"workers": getattr(args, "workers", None)}
+    if getattr(args, "shards", None):
+        options["semantic"] = False  # shards hold no sentence vectors: a sharded build ranks by words alone
+    return frontend.load_engine(args.corpus, getattr(args, "index", None), **options)
 
 
 def _json_line(row: dict, out: TextIO) -> str:
