@@ -64,7 +64,7 @@ def load_engine(corpus: Iterable[str | Path] | None = None, index: str | Path | 
     from retrieval import Engine, EngineConfig
 
     if index is not None and Path(index).is_file():
-        return Engine(*_cluster().open_cluster_file(index))
+        return _cluster().ClusterEngine(index)
     if index is not None:
         return Engine.from_index(index)
     return Engine.from_paths(list(corpus or ()) or None, EngineConfig(workers=workers, semantic=semantic))

@@ -6,9 +6,10 @@ gives the corpus, `XapianSearch` and tokenizer an `Engine` is built from. Xapian
 GPL-2.0-or-later; factbot's default install does not include it.
 """
 from .build import plan_shards, write_shards
-from .errors import ClusterError, ShardUnavailableError
+from .errors import ClusterError, ClusterRebuiltError, ShardUnavailableError
+from .reloading import ClusterEngine
 from .spec import ClusterSpec, Replica, read_cluster_file
 from .xapian_search import XapianSearch, open_cluster, open_cluster_file
 
-__all__ = ["ClusterError", "ClusterSpec", "Replica", "ShardUnavailableError", "XapianSearch", "open_cluster",
-           "open_cluster_file", "plan_shards", "read_cluster_file", "write_shards"]
+__all__ = ["ClusterEngine", "ClusterError", "ClusterRebuiltError", "ClusterSpec", "Replica", "ShardUnavailableError",
+           "XapianSearch", "open_cluster", "open_cluster_file", "plan_shards", "read_cluster_file", "write_shards"]

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import xapian
 
-from .errors import ClusterError, ShardUnavailableError
+from .errors import ClusterError, ClusterRebuiltError, ShardUnavailableError
 from .layout import SHARD_FORMAT, SHARD_KEY, SHARD_VERSION
 from .spec import ClusterSpec, Replica
 
@@ -132,8 +132,8 @@ class Shards:
     def _check_build(self) -> None:
         for shard in range(len(self._databases)):
             if self._header(shard).get("build") != self.build:
-                raise ClusterError(f"shard {shard + 1} ({self._in_use[shard]}) now holds another build of the "
-                                   "index; restart factbot to load it")
+                raise ClusterRebuiltError(f"shard {shard + 1} ({self._in_use[shard]}) now holds another build of "
+                                          "the index; open the cluster again to use it")
 
     def _timeout_text(self) -> str:
         return f"{self.spec.timeout_seconds:g} s"

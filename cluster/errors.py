@@ -8,3 +8,7 @@ class ClusterError(FactbotError):
 
 class ShardUnavailableError(ClusterError):
     """No replica of a shard answered within the cluster's timeout."""
+
+
+class ClusterRebuiltError(ClusterError):
+    """A shard reconnected to now holds another build of the index than the one opened."""

@@ -266,3 +266,56 @@ def test_a_replica_takes_over_from_a_dead_primary_without_a_failed_question(shar
         primaries[1].stop()
         assert [engine.ask(q) for q in QUESTIONS] == answers
         assert frontend.load_engine(index=path).ask(QUESTIONS[5]) == answers[5]
+
+
+STORM_PAGE = """Storm Closes Mountain Pass
+
+Heavy snow closed the mountain pass on Friday, the highway agency said.
+
+Crews expect to reopen the road within 48 hours once the avalanche risk has passed.
+
+Drivers were told to use the coastal route, which adds about two hours to the journey.
+"""
+STORM_QUESTION = "When will the mountain pass reopen?"
+
+
+@pytest.fixture(scope="module")
+def rebuilt_engine() -> Engine:
+    return Engine.from_articles(_articles() + [article_from_text("storm", STORM_PAGE)], WORDS_ONLY)
+
+
+def test_a_rebuild_on_new_servers_is_taken_up_when_the_cluster_file_is_replaced(
+        shard_folder, local_engine, rebuilt_engine, tmp_path):
+    write_shards(tmp_path / "new", rebuilt_engine.corpus, rebuilt_engine.index, rebuilt_engine.tokenizer, 3)
+    with serving(_shards(shard_folder)) as old, serving(_shards(tmp_path / "new")) as new:
+        path = _cluster_file(tmp_path / "remote.json", [[s.address] for s in old])
+        engine = frontend.load_engine(index=path)
+        assert engine.ask(STORM_QUESTION) == local_engine.ask(STORM_QUESTION)
+        os.replace(_cluster_file(tmp_path / "staged.json", [[s.address] for s in new]), path)
+        assert engine.ask(STORM_QUESTION) == rebuilt_engine.ask(STORM_QUESTION)
+        assert engine.ask(STORM_QUESTION).citations[0].doc == "storm" and "storm" in engine.corpus.docs
+
+
+def test_shards_rebuilt_in_place_and_restarted_are_taken_up_without_a_failed_question(
+        local_engine, rebuilt_engine, tmp_path):
+    folder = tmp_path / "index"
+    write_shards(folder, local_engine.corpus, local_engine.index, local_engine.tokenizer, 3)
+    with serving(_shards(folder)) as running:
+        engine = frontend.load_engine(index=_cluster_file(tmp_path / "remote.json", [[s.address] for s in running]))
+        assert engine.ask(STORM_QUESTION) == local_engine.ask(STORM_QUESTION)
+        write_shards(folder, rebuilt_engine.corpus, rebuilt_engine.index, rebuilt_engine.tokenizer, 3)
+        for number, server in enumerate(running):
+            server.stop()
+            running[number] = start_server(server.folder, server.port)
+        assert engine.ask(STORM_QUESTION) == rebuilt_engine.ask(STORM_QUESTION)
+        assert engine.check(CLAIMS[0]) == rebuilt_engine.check(CLAIMS[0])
+
+
+def test_a_cluster_file_naming_servers_that_are_not_up_yet_keeps_the_cluster_before(
+        shard_folder, local_engine, tmp_path, caplog):
+    with serving(_shards(shard_folder)) as running:
+        path = _cluster_file(tmp_path / "remote.json", [[s.address] for s in running])
+        engine = frontend.load_engine(index=path)
+        os.replace(_cluster_file(tmp_path / "staged.json", [["127.0.0.1:1"], ["127.0.0.1:1"], ["127.0.0.1:1"]]), path)
+        assert engine.ask(QUESTIONS[0]) == local_engine.ask(QUESTIONS[0])
+        assert "keeping the cluster opened before: shard 1 of 3 is unavailable" in caplog.text
