@@ -319,3 +319,15 @@ def test_a_cluster_file_naming_servers_that_are_not_up_yet_keeps_the_cluster_bef
         os.replace(_cluster_file(tmp_path / "staged.json", [["127.0.0.1:1"], ["127.0.0.1:1"], ["127.0.0.1:1"]]), path)
         assert engine.ask(QUESTIONS[0]) == local_engine.ask(QUESTIONS[0])
         assert "keeping the cluster opened before: shard 1 of 3 is unavailable" in caplog.text
+
+
+def test_connections_the_servers_close_when_idle_are_opened_again(shard_folder, local_engine, tmp_path):
+    servers = [start_server(folder, timeout_ms=200) for folder in _shards(shard_folder)]
+    try:
+        engine = frontend.load_engine(index=_cluster_file(tmp_path / "remote.json", [[s.address] for s in servers]))
+        assert engine.ask(QUESTIONS[0]) == local_engine.ask(QUESTIONS[0])
+        time.sleep(0.5)
+        assert engine.ask(QUESTIONS[2]) == local_engine.ask(QUESTIONS[2])
+    finally:
+        for server in servers:
+            server.stop()
