@@ -24,8 +24,8 @@ from retrieval import Corpus, SentenceIndex, Tokenizer
 from retrieval.search import okapi_idf
 
 from .errors import ClusterError
-from .layout import (ARTICLE_FIELDS, DOCS_KEY, POSITION_SLOT, SHARD_FORMAT, SHARD_KEY, SHARD_VERSION, SPANS_KEY,
-                     article_key, position_term, sentence_value, xapian_term)
+from .layout import (ARTICLE_FIELDS, DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SHARD_FORMAT, SHARD_KEY,
+                     SHARD_VERSION, SPANS_KEY, SentenceValue, article_key, position_term, xapian_term)
 from .spec import write_cluster_file
 
 MANIFEST = "manifest.json"
@@ -58,6 +58,11 @@ def plan_shards(sentence_counts: list[int], n_shards: int) -> ShardPlan:
     return ShardPlan(tuple(cuts), sentence_cuts)
 
 
+def document_frequencies(index: SentenceIndex) -> dict[str, int]:
+    terms, arrays = index.to_arrays()
+    return dict(zip(terms, np.diff(arrays["offsets"]).tolist()))
+
+
 def idf_floor(index: SentenceIndex) -> float:
     """BM25Okapi's idf for a term whose idf is negative: epsilon times the mean idf."""
     terms, arrays = index.to_arrays()
@@ -78,6 +83,7 @@ def write_shards(folder: str | Path, corpus: Corpus, index: SentenceIndex, token
     plan = plan_shards(corpus.sentence_counts(), n_shards)
     build = secrets.token_hex(8)
     floor = idf_floor(index)
+    frequencies = json.dumps(document_frequencies(index), ensure_ascii=False, separators=(",", ":"))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir()
@@ -96,7 +102,7 @@ def write_shards(folder: str | Path, corpus: Corpus, index: SentenceIndex, token
                 "bm25": {"k1": index.params.k1, "b": index.params.b, "epsilon": index.params.epsilon},
                 "idf_floor": floor,
             }
-            _write_shard(staging / names[-1], corpus, index, plan, shard, header)
+            _write_shard(staging / names[-1], corpus, index, plan, shard, header, frequencies)
         write_cluster_file(staging / CLUSTER_FILE, [[name] for name in names])
         manifest = {"format": BUILD_FORMAT, "version": SHARD_VERSION, "build": build, "shards": names,
                     "sentences": list(np.diff(plan.sentence_cuts).tolist()),
@@ -109,7 +115,7 @@ def write_shards(folder: str | Path, corpus: Corpus, index: SentenceIndex, token
 
 
 def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPlan, shard: int,
-                 header: dict) -> None:
+                 header: dict, frequencies: str) -> None:
     first, last = plan.sentence_cuts[shard], plan.sentence_cuts[shard + 1]
     database = xapian.WritableDatabase(str(path), xapian.DB_CREATE_OR_OVERWRITE)
     try:
@@ -119,7 +125,11 @@ def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPl
             for term, count in Counter(terms).items():
                 document.add_term(xapian_term(term), count)
             document.add_boolean_term(position_term(position))
-            document.add_value(POSITION_SLOT, sentence_value(position, corpus.sentences[position].text, terms))
+            before, after = (corpus.neighbour(position, step) for step in (-1, 1))
+            value = SentenceValue(position, corpus.sentences[position].text, terms,
+                                  None if before is None else index.sentence_terms(before),
+                                  None if after is None else index.sentence_terms(after))
+            document.add_value(POSITION_SLOT, value.encode())
             database.replace_document(position - first + 1, document)
         spans = corpus.spans
         rows = np.stack([column[first:last] for column in
@@ -133,6 +143,7 @@ def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPl
             article = corpus.articles[number]
             record = {field: getattr(article, field) for field in ARTICLE_FIELDS}
             database.set_metadata(article_key(number), json.dumps(record, ensure_ascii=False))
+        database.set_metadata(FREQUENCIES_KEY, frequencies)
         database.set_metadata(SHARD_KEY, json.dumps(header, ensure_ascii=False))
         database.commit()
     finally:

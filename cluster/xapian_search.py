@@ -35,18 +35,19 @@ from retrieval.search import okapi_idf
 
 from .connection import Shards
 from .errors import ClusterError
-from .layout import (DOCS_KEY, POSITION_SLOT, SPANS_KEY, article_key, position_term, read_sentence_value,
-                     xapian_term)
+from .layout import (DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SPANS_KEY, SentenceValue, article_key,
+                     position_term, xapian_term)
 from .spec import ClusterSpec, read_cluster_file
 
 MARGIN = 10
 _CACHE_SENTENCES = 65_536
-_CACHE_TERMS = 65_536
 
 
 @dataclass(frozen=True)
 class _Row:
-    text: str
+    """A sentence's text (None when only its terms were read, as a neighbour's) and terms."""
+
+    text: str | None
     terms: list[str]
 
 
@@ -59,23 +60,32 @@ class _SentenceRows:
         self._rows: OrderedDict[int, _Row] = OrderedDict()
 
     def read(self, mset: xapian.MSet) -> dict[int, _Row]:
-        """The matches of `mset` (made with the position slot as collapse key), in order, kept."""
-        found = {}
+        """The matches of `mset` (made with the position slot as collapse key), in order,
+        kept with their neighbours' terms."""
+        found, around = {}, {}
         for item in mset:
             try:
-                position, text, terms = read_sentence_value(item.collapse_key)
+                value = SentenceValue.decode(item.collapse_key)
             except (ValueError, UnicodeDecodeError):
                 raise ClusterError("a shard holds a damaged sentence; rebuild the index") from None
-            found[position] = _Row(text, terms)
-        self._rows.update(found)
+            found[value.position] = _Row(value.text, value.terms)
+            for step, terms in ((-1, value.before), (1, value.after)):
+                if terms is not None and value.position + step not in self._rows:
+                    around[value.position + step] = _Row(None, terms)
+        around.update(found)
+        self._rows.update(around)
         while len(self._rows) > _CACHE_SENTENCES:
             self._rows.popitem(last=False)
         return found
 
+    def text(self, position: int) -> str | None:
+        row = self._rows.get(position)
+        return None if row is None else row.text
+
     def get(self, positions: list[int], n_sentences: int) -> dict[int, _Row]:
         """The rows at `positions`, those not kept read in one query."""
-        missing = sorted({p for p in positions if p not in self._rows})
-        found = {}
+        kept = {p: self._rows[p] for p in set(positions) if p in self._rows}
+        missing = sorted(set(positions) - kept.keys())
         if missing:
             if missing[0] < 0 or missing[-1] >= n_sentences:
                 raise IndexError("sentence position out of range")
@@ -87,22 +97,23 @@ class _SentenceRows:
                 enquire.set_sort_by_value(POSITION_SLOT, False)
                 return self.read(enquire.get_mset(0, len(missing)))
 
-            found = self._shards.run(fetch)
-        return {p: found[p] if p in found else self._rows[p] for p in positions}
+            kept.update(self._shards.run(fetch))
+        return {p: kept[p] for p in positions}
 
 
 class XapianSearch:
     """Ranked BM25Okapi search over the sentences of a cluster's shards, row i being global
     sentence position i (shard by shard, as the build laid them)."""
 
-    def __init__(self, shards: Shards, rows: _SentenceRows | None = None):
+    def __init__(self, shards: Shards, frequencies: dict[str, int], rows: _SentenceRows | None = None):
+        """`frequencies`: every term's document frequency, as the build stored them."""
         self._shards = shards
+        self._frequencies = frequencies
         self._rows = rows or _SentenceRows(shards)
         header = shards.headers[0]
         self.params = BM25Params(**header["bm25"])
         self._floor = float(header["idf_floor"])
         self._n_sentences = int(header["total_sentences"])
-        self._frequencies: OrderedDict[str, int] = OrderedDict()
         self._average_length = shards.run(self._read_average_length)
 
     def __len__(self) -> int:
@@ -176,13 +187,7 @@ class XapianSearch:
         return total / combined.get_doccount() if total else 1.0
 
     def _frequencies_of(self, terms: list[str]) -> dict[str, int]:
-        missing = [t for t in dict.fromkeys(terms) if t not in self._frequencies]
-        if missing:
-            read = self._shards.run(lambda: {t: self._shards.combined.get_termfreq(xapian_term(t)) for t in missing})
-            self._frequencies.update(read)
-            while len(self._frequencies) > _CACHE_TERMS:
-                self._frequencies.popitem(last=False)
-        return {t: self._frequencies[t] for t in terms}
+        return {t: self._frequencies.get(t, 0) for t in terms}
 
 
 def _enquire(database: xapian.Database, query: xapian.Query) -> xapian.Enquire:
@@ -210,8 +215,12 @@ class _ClusterCorpus(Corpus):
         self._rows = rows
 
     def sentence(self, position: int) -> Sentence:
+        """The sentence, its text as a search read it, else from its article (one request to
+        one shard, and the article kept for its other sentences)."""
+        text = self._rows.text(position)
+        if text is None:
+            return super().sentence(position)
         spans = self.spans
-        text = self._rows.get([position], len(spans))[position].text
         return Sentence(position, self.docs[int(spans.article[position])], int(spans.paragraph[position]),
                         int(spans.number[position]), int(spans.start[position]), int(spans.end[position]), text)
 
@@ -274,7 +283,8 @@ def open_cluster(spec: ClusterSpec) -> tuple[Corpus, XapianSearch, Tokenizer]:
         table = np.concatenate(rows)
         spans = SentenceSpans(*(np.ascontiguousarray(table[:, i]) for i in range(5)))
         rows = _SentenceRows(shards)
-        return _ClusterCorpus(_ClusterArticles(shards), spans, docs, rows), XapianSearch(shards, rows), tokenizer
+        search = XapianSearch(shards, _frequencies(shards, len(table)), rows)
+        return _ClusterCorpus(_ClusterArticles(shards), spans, docs, rows), search, tokenizer
     except BaseException:
         shards.close()
         raise
@@ -313,6 +323,18 @@ def _spans(shards: Shards, shard: int, header: dict) -> np.ndarray:
                                or (rows[:, 3] > rows[:, 4]).any()))):
         raise ClusterError(f"shard {shard + 1} holds damaged sentence rows; rebuild the index")
     return rows
+
+
+def _frequencies(shards: Shards, n_sentences: int) -> dict[str, int]:
+    raw = shards.run(lambda: shards.shard(0).get_metadata(FREQUENCIES_KEY))
+    try:
+        frequencies = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        frequencies = None
+    if not (isinstance(frequencies, dict)
+            and all(isinstance(n, int) and 0 < n <= n_sentences for n in frequencies.values())):
+        raise ClusterError("shard 1 holds damaged term frequencies; rebuild the index")
+    return frequencies
 
 
 def _docs(shards: Shards, shard: int, header: dict) -> list[str]:
