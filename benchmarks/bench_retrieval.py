@@ -11,6 +11,11 @@ fewer queries at large sizes, the table says how many), bm25s and tantivy. Every
 gets the same tokens, made by factbot's tokenizer. Each system runs in its own process,
 pinned to one core for the queries; factbot's build may use two worker processes.
 
+`--systems ...,cluster` adds factbot on a Xapian cluster (the xapian extra and
+xapian-tcpsrv): the saved index written as `--shards` shards (3 by default), each served by
+its own xapian-tcpsrv on 127.0.0.1, searched and asked beside the in-process index with the
+same queries, and the two compared (top 10s, and whole answers).
+
 Nothing here is copied into the project: the news corpus is read from where it lies.
 """
 from __future__ import annotations

@@ -11,6 +11,7 @@ once more. When a shard has no replica that answers, `ShardUnavailableError` nam
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -71,16 +72,16 @@ class Shards:
             combined.add_database(database)
         return combined
 
-    def _connect(self, shard: int, failed: Replica | None = None) -> xapian.Database:
+    def _connect(self, shard: int, failed: Replica | None = None, hung: Replica | None = None) -> xapian.Database:
         """A connection to a replica of shard `shard`, tried in the cluster file's order,
-        `failed` last."""
-        replicas = sorted(self.spec.shards[shard], key=lambda replica: replica == failed)
-        failures = []
+        `failed` last and `hung` (which just let a request time out) not at all."""
+        replicas = sorted((r for r in self.spec.shards[shard] if r != hung), key=lambda replica: replica == failed)
+        failures = [f"{hung}: {self._why(xapian.NetworkTimeoutError(''))}"] if hung is not None else []
         for replica in replicas:
             try:
                 database = self._open(replica)
             except (xapian.Error, ClusterError) as error:
-                failures.append(f"{replica}: {str(error) or type(error).__name__}")
+                failures.append(f"{replica}: {self._why(error)}")
                 continue
             self._in_use[shard] = replica
             return database
@@ -117,6 +118,8 @@ class Shards:
             try:
                 database.reopen()
                 databases.append(database)
+            except xapian.NetworkTimeoutError:
+                databases.append(self._connect(shard, hung=self._in_use[shard]))
             except xapian.Error:
                 databases.append(self._connect(shard, failed=self._in_use[shard]))
         self._databases = databases
@@ -137,3 +140,12 @@ class Shards:
 
     def _timeout_text(self) -> str:
         return f"{self.spec.timeout_seconds:g} s"
+
+    def _why(self, error: Exception) -> str:
+        """Why a replica could not be used, shortly: Xapian's messages name the connection twice."""
+        if isinstance(error, xapian.NetworkTimeoutError):
+            return f"no answer within {self._timeout_text()}"
+        if isinstance(error, xapian.NetworkError):
+            cause = re.search(r"\(([^()]*)\)\s*$", str(error))
+            return cause[1].lower() if cause and "context:" not in cause[1] else "connection failed"
+        return str(error) or type(error).__name__
