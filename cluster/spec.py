@@ -76,11 +76,6 @@ def write_cluster_file(path: Path, shards: list[list[str]], timeout_seconds: flo
                                 "shards": shards}, indent=1) + "\n", encoding="utf-8")
 
 
-def is_cluster_file(path: str | Path) -> bool:
-    """Whether `path` names a cluster file rather than a saved index folder."""
-    return Path(path).is_file()
-
-
 def _replica(text: str, base: Path) -> Replica:
     remote = _REMOTE.fullmatch(text)
     if remote and 0 < int(remote["port"]) < 65536:

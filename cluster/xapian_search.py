@@ -41,6 +41,7 @@ from .spec import ClusterSpec, read_cluster_file
 
 MARGIN = 10
 _CACHE_SENTENCES = 65_536
+_CACHE_ARTICLES = 4096
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class _SentenceRows:
 
     def get(self, positions: list[int], n_sentences: int) -> dict[int, _Row]:
         """The rows at `positions`, those not kept read in one query."""
-        kept = {p: self._rows[p] for p in set(positions) if p in self._rows}
+        kept = {p: row for p in set(positions) if (row := self._rows.get(p)) is not None}
         missing = sorted(set(positions) - kept.keys())
         if missing:
             if missing[0] < 0 or missing[-1] >= n_sentences:
@@ -251,9 +252,10 @@ class _ClusterArticles:
             shard = int(np.searchsorted(self._first, index, side="right")) - 1
             raw = self._shards.run(lambda: self._shards.shard(shard).get_metadata(article_key(index)))
             article = _article(raw, shard)
-            self._cache[index] = article
-            while len(self._cache) > 4096:
-                self._cache.popitem(last=False)
+            with self._shards.lock:
+                self._cache[index] = article
+                while len(self._cache) > _CACHE_ARTICLES:
+                    self._cache.popitem(last=False)
         return article
 
 

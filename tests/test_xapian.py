@@ -350,3 +350,12 @@ def test_a_replica_takes_over_from_a_hung_primary_within_two_timeouts(shard_fold
         finally:
             running[0].resume()
         assert answer == local_engine.ask(QUESTIONS[1]) and seconds < 3 * TIMEOUT_SECONDS
+
+
+def test_questions_from_several_threads_get_the_answers_of_single_ones(remote_engine, local_engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = QUESTIONS * 4
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda q: remote_engine.ask(q, 5), questions))
+    assert answers == [local_engine.ask(q, 5) for q in questions]
