@@ -82,7 +82,7 @@ def test_xapian_is_an_optional_extra_and_ci_requires_its_tests(pyproject):
     steps = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
     extra = next(i for i, s in enumerate(steps) if '".[xapian]"' in s)
     assert "xapian-tools" in steps[extra - 1] and "-c constraints.txt" in steps[extra]
-    assert steps[extra + 1] == "FACTBOT_REQUIRE_XAPIAN=1 python -m pytest -q tests/test_xapian.py"
+    assert steps[extra + 1] == "FACTBOT_REQUIRE_XAPIAN=1 python -m pytest -q -m xapian tests/test_xapian.py"
 
 
 def test_every_shipped_data_file_is_package_data(pyproject):

@@ -34,7 +34,7 @@ from bot.cli import main  # noqa: E402
 from cluster import ClusterError, ShardUnavailableError, open_cluster_file, plan_shards, write_shards  # noqa: E402
 from cluster.servers import serving, start_server  # noqa: E402
 from cluster.spec import write_cluster_file  # noqa: E402
-from retrieval import Engine, EngineConfig, FactbotError, load_bundled  # noqa: E402
+from retrieval import Engine, EngineConfig, FactbotError, load_articles, load_bundled  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
 
 from conftest import FERRY_PAGE, HARBOR_PAGE, PORT_PAGE  # noqa: E402
@@ -359,3 +359,26 @@ def test_questions_from_several_threads_get_the_answers_of_single_ones(remote_en
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda q: remote_engine.ask(q, 5), questions))
     assert answers == [local_engine.ask(q, 5) for q in questions]
+
+
+NEWS_DEV = Path(__file__).parents[2] / "shared" / "eval" / "news"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (NEWS_DEV / "dev_articles.jsonl").is_file(), reason="../shared/eval/news is absent")
+def test_the_news_development_sets_get_the_in_process_answers_from_three_shard_servers(tmp_path):
+    # 30 articles as one corpus (score.py --together): 210 questions and 90 claims.
+    local = Engine.from_articles(load_articles([NEWS_DEV / "dev_articles.jsonl"]), WORDS_ONLY)
+    write_shards(tmp_path / "index", local.corpus, local.index, local.tokenizer, 3)
+
+    def lines(name: str) -> list[dict]:
+        return [json.loads(line) for line in (NEWS_DEV / name).read_text(encoding="utf-8").splitlines() if line]
+
+    with serving(_shards(tmp_path / "index")) as running:
+        remote = frontend.load_engine(index=_cluster_file(tmp_path / "remote.json", [[s.address] for s in running]))
+        for item in lines("dev_questions.jsonl"):
+            question = item["question"]
+            assert render.answer_to_json(remote.ask(question)) == render.answer_to_json(local.ask(question)), question
+        for item in lines("dev_claims.jsonl"):
+            claim = item["claim"]
+            assert render.check_to_json(remote.check(claim)) == render.check_to_json(local.check(claim)), claim
