@@ -34,7 +34,7 @@ from bot.cli import main  # noqa: E402
 from cluster import ClusterError, ShardUnavailableError, open_cluster_file, plan_shards, write_shards  # noqa: E402
 from cluster.servers import serving, start_server  # noqa: E402
 from cluster.spec import write_cluster_file  # noqa: E402
-from retrieval import Engine, EngineConfig, FactbotError, load_articles, load_bundled  # noqa: E402
+from retrieval import Engine, EngineConfig, FactbotError, IndexWriteError, load_articles, load_bundled  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
 
 from conftest import FERRY_PAGE, HARBOR_PAGE, PORT_PAGE  # noqa: E402
@@ -382,3 +382,9 @@ def test_the_news_development_sets_get_the_in_process_answers_from_three_shard_s
         for item in lines("dev_claims.jsonl"):
             claim = item["claim"]
             assert render.check_to_json(remote.check(claim)) == render.check_to_json(local.check(claim)), claim
+
+
+def test_a_cluster_engine_is_not_saved_as_an_index_folder(remote_engine, tmp_path):
+    with pytest.raises(IndexWriteError, match="only an in-process index is saved"):
+        remote_engine.save(tmp_path / "index")
+    assert not (tmp_path / "index").exists()
