@@ -24,7 +24,7 @@ from retrieval import Corpus, SentenceIndex, Tokenizer
 from retrieval.search import okapi_idf
 
 from .errors import ClusterError
-from .layout import (ARTICLE_FIELDS, DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SHARD_FORMAT, SHARD_KEY,
+from .layout import (ARTICLE_FIELDS, CITATIONS_KEY, DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SHARD_FORMAT, SHARD_KEY,
                      SHARD_VERSION, SPANS_KEY, SentenceValue, article_key, position_term, xapian_term)
 from .spec import write_cluster_file
 
@@ -139,6 +139,8 @@ def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPl
         database.set_metadata(SPANS_KEY, buffer.getvalue())
         articles = range(plan.article_cuts[shard], plan.article_cuts[shard + 1])
         database.set_metadata(DOCS_KEY, json.dumps([corpus.docs[a] for a in articles], ensure_ascii=False))
+        database.set_metadata(CITATIONS_KEY, json.dumps([corpus.citation_fields(corpus.docs[a]) for a in articles],
+                                                        ensure_ascii=False))
         for number in articles:
             article = corpus.articles[number]
             record = {field: getattr(article, field) for field in ARTICLE_FIELDS}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -115,13 +116,16 @@ class Shards:
     def _reconnect(self) -> None:
         databases = []
         for shard, database in enumerate(self._databases):
+            started = time.monotonic()
             try:
                 database.reopen()
                 databases.append(database)
-            except xapian.NetworkTimeoutError:
-                databases.append(self._connect(shard, hung=self._in_use[shard]))
             except xapian.Error:
-                databases.append(self._connect(shard, failed=self._in_use[shard]))
+                # Waited out the whole timeout: the server hangs (a server's own timeout, on a
+                # connection it had closed, is reported at once).
+                hung = time.monotonic() - started >= self.spec.timeout_seconds
+                in_use = self._in_use[shard]
+                databases.append(self._connect(shard, hung=in_use) if hung else self._connect(shard, failed=in_use))
         self._databases = databases
         self._check_build()
         self.combined = self._combine()

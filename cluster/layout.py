@@ -17,7 +17,8 @@ Each shard's metadata (not documents, so not in the collection statistics) holds
 position and article, the corpus's totals, the tokenizer settings, the BM25 parameters and
 the idf floor), `factbot:spans` (the shard's sentence rows as an int32 `.npy` of
 article, paragraph, number, start, end; article counted over the whole corpus),
-`factbot:docs` (its article ids, JSON), `factbot:article:N` (article N's record, JSON) and
+`factbot:docs` (its article ids, JSON), `factbot:citations` (each of its articles'
+title, url and date, JSON, which every citation carries), `factbot:article:N` (article N's record, JSON) and
 `factbot:frequencies` (every term's document frequency over all shards, JSON, the same in
 each shard: a query's idf then costs no round trip).
 """
@@ -32,6 +33,7 @@ SHARD_VERSION = 1
 SHARD_KEY = "factbot:shard"
 SPANS_KEY = "factbot:spans"
 DOCS_KEY = "factbot:docs"
+CITATIONS_KEY = "factbot:citations"
 FREQUENCIES_KEY = "factbot:frequencies"
 POSITION_SLOT = 0
 # Xapian's glass backend holds terms of at most 245 bytes.

@@ -35,7 +35,7 @@ from retrieval.search import okapi_idf
 
 from .connection import Shards
 from .errors import ClusterError
-from .layout import (DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SPANS_KEY, SentenceValue, article_key,
+from .layout import (CITATIONS_KEY, DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SPANS_KEY, SentenceValue, article_key,
                      position_term, xapian_term)
 from .spec import ClusterSpec, read_cluster_file
 
@@ -211,9 +211,15 @@ class _ClusterCorpus(Corpus):
     """A corpus whose sentence rows and article ids are held here and whose sentence texts
     and articles are read from the shards when asked for."""
 
-    def __init__(self, articles: "_ClusterArticles", spans: SentenceSpans, docs: list[str], rows: _SentenceRows):
+    def __init__(self, articles: "_ClusterArticles", spans: SentenceSpans, docs: list[str], rows: _SentenceRows,
+                 citations: list[tuple[str, str | None, str | None]]):
         super().__init__(articles, spans, docs)
         self._rows = rows
+        self._citations = citations
+
+    def citation_fields(self, doc: str) -> tuple[str, str | None, str | None]:
+        """Read at open with the article ids, so a citation costs no request."""
+        return self._citations[self._article_index[doc]]
 
     def sentence(self, position: int) -> Sentence:
         """The sentence, its text as a search read it, else from its article (one request to
@@ -278,15 +284,16 @@ def open_cluster(spec: ClusterSpec) -> tuple[Corpus, XapianSearch, Tokenizer]:
         tokenizer = Tokenizer.from_settings(headers[0]["tokenizer"])
         if tokenizer is None:
             raise ClusterError("the cluster's index was built with other tokenizer settings; rebuild it")
-        rows, docs = [], []
+        rows, docs, citations = [], [], []
         for shard, header in enumerate(headers):
             rows.append(_spans(shards, shard, header))
             docs.extend(_docs(shards, shard, header))
+            citations.extend(_citations(shards, shard, header))
         table = np.concatenate(rows)
         spans = SentenceSpans(*(np.ascontiguousarray(table[:, i]) for i in range(5)))
         rows = _SentenceRows(shards)
         search = XapianSearch(shards, _frequencies(shards, len(table)), rows)
-        return _ClusterCorpus(_ClusterArticles(shards), spans, docs, rows), search, tokenizer
+        return _ClusterCorpus(_ClusterArticles(shards), spans, docs, rows, citations), search, tokenizer
     except BaseException:
         shards.close()
         raise
@@ -337,6 +344,19 @@ def _frequencies(shards: Shards, n_sentences: int) -> dict[str, int]:
             and all(isinstance(n, int) and 0 < n <= n_sentences for n in frequencies.values())):
         raise ClusterError("shard 1 holds damaged term frequencies; rebuild the index")
     return frequencies
+
+
+def _citations(shards: Shards, shard: int, header: dict) -> list[tuple[str, str | None, str | None]]:
+    raw = shards.run(lambda: shards.shard(shard).get_metadata(CITATIONS_KEY))
+    try:
+        rows = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        rows = None
+    if not (isinstance(rows, list) and len(rows) == header["articles"]
+            and all(isinstance(r, list) and len(r) == 3 and isinstance(r[0], str)
+                    and all(v is None or isinstance(v, str) for v in r[1:]) for r in rows)):
+        raise ClusterError(f"shard {shard + 1} holds damaged citation fields; rebuild the index")
+    return [tuple(r) for r in rows]
 
 
 def _docs(shards: Shards, shard: int, header: dict) -> list[str]:

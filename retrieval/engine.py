@@ -224,9 +224,9 @@ class Engine:
 
     def cite(self, sentence: Sentence, score: float = 0.0) -> Citation:
         """The citation of `sentence`; `score` is its relevance (see `Citation.score`)."""
-        article = self.corpus.article(sentence.doc)
-        return Citation(sentence.doc, article.title, sentence.ref, sentence.text,
-                        sentence.start, sentence.end, round(score, 6), article.url, article.date)
+        title, url, date = self.corpus.citation_fields(sentence.doc)
+        return Citation(sentence.doc, title, sentence.ref, sentence.text,
+                        sentence.start, sentence.end, round(score, 6), url, date)
 
     def _cite(self, hit: Hit) -> Citation:
         return self.cite(self.corpus.sentences[hit.position], hit.score)
