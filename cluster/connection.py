@@ -123,7 +123,7 @@ class Shards:
             except xapian.Error:
                 # Waited out the whole timeout: the server hangs (a server's own timeout, on a
                 # connection it had closed, is reported at once).
-                hung = time.monotonic() - started >= self.spec.timeout_seconds
+                hung = time.monotonic() - started >= 0.9 * self.spec.timeout_seconds
                 in_use = self._in_use[shard]
                 databases.append(self._connect(shard, hung=in_use) if hung else self._connect(shard, failed=in_use))
         self._databases = databases
