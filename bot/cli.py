@@ -36,6 +36,12 @@ def _workers(value: str) -> int:
     return int(value)
 
 
+def _shards(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of shards, 1 or more, not {value!r}")
+    return int(value)
+
+
 def _add_corpus(parser: argparse.ArgumentParser) -> None:
     # One PATH per flag: a greedy `nargs="+"` would swallow a QUESTION (or "-") after it.
     parser.add_argument("--corpus", action="append", metavar="PATH",
@@ -96,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "replacing an index saved there.")
     build.add_argument("corpus", nargs="+", metavar="CORPUS")
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="the index folder to write")
-    build.add_argument("--shards", type=_workers, metavar="N",
+    build.add_argument("--shards", type=_shards, metavar="N",
                        help="write N Xapian shard databases (the xapian extra), an article's sentences in "
                             "one shard, and DIR/cluster.json listing them, instead of one saved index")
     build.add_argument("--workers", type=_workers, metavar="N",

@@ -388,3 +388,11 @@ def test_a_cluster_engine_is_not_saved_as_an_index_folder(remote_engine, tmp_pat
     with pytest.raises(IndexWriteError, match="only an in-process index is saved"):
         remote_engine.save(tmp_path / "index")
     assert not (tmp_path / "index").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "three"])
+def test_index_build_refuses_a_bad_number_of_shards(harbor_path, tmp_path, value):
+    err = io.StringIO()
+    assert main(["index", "build", str(harbor_path), "-o", str(tmp_path / "index"), "--shards", value],
+                stdout=io.StringIO(), stderr=err) == 2
+    assert "whole number of shards" in err.getvalue() and not (tmp_path / "index").exists()
