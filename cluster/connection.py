@@ -34,7 +34,10 @@ class Shards:
         self.lock = threading.RLock()
         self._in_use: list[Replica | None] = [None] * len(spec.shards)
         self._databases: list[xapian.Database] = [self._connect(shard) for shard in range(len(spec.shards))]
-        self.headers = [self._header(shard) for shard in range(len(spec.shards))]
+        try:
+            self.headers = [self._header(shard) for shard in range(len(spec.shards))]
+        except xapian.Error as error:
+            raise ClusterError(f"cannot read the shards' headers: {error}") from None
         self.build = self.headers[0].get("build")
         self.combined = self._combine()
 
@@ -47,10 +50,13 @@ class Shards:
             try:
                 return call()
             except xapian.DatabaseModifiedError:
-                self._reopen()
+                recover = self._reopen
             except (xapian.NetworkError, xapian.DatabaseClosedError):
-                self._reconnect()
+                recover = self._reconnect
+            except xapian.Error as error:
+                raise ClusterError(f"the search cluster failed: {error}") from None
             try:
+                recover()
                 return call()
             except xapian.NetworkTimeoutError:
                 raise ShardUnavailableError(f"a search shard did not answer within {self._timeout_text()}; "
