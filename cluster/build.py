@@ -24,7 +24,8 @@ from retrieval import Corpus, SentenceIndex, Tokenizer
 from retrieval.search import okapi_idf
 
 from .errors import ClusterError
-from .layout import (ARTICLE_FIELDS, CITATIONS_KEY, DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SHARD_FORMAT, SHARD_KEY,
+from .layout import (ARTICLE_FIELDS, CITATIONS_KEY, DOCS_KEY, VOCABULARY_KEY, POSITION_SLOT, ROW_SLOT, SHARD_FORMAT,
+                     SHARD_KEY,
                      SHARD_VERSION, SPANS_KEY, SentenceValue, article_key, position_term, xapian_term)
 from .spec import write_cluster_file
 
@@ -58,9 +59,10 @@ def plan_shards(sentence_counts: list[int], n_shards: int) -> ShardPlan:
     return ShardPlan(tuple(cuts), sentence_cuts)
 
 
-def document_frequencies(index: SentenceIndex) -> dict[str, int]:
+def vocabulary(index: SentenceIndex) -> list[list]:
+    """Every term, in term-id order, with its document frequency."""
     terms, arrays = index.to_arrays()
-    return dict(zip(terms, np.diff(arrays["offsets"]).tolist()))
+    return [list(pair) for pair in zip(terms, np.diff(arrays["offsets"]).tolist())]
 
 
 def idf_floor(index: SentenceIndex) -> float:
@@ -83,7 +85,9 @@ def write_shards(folder: str | Path, corpus: Corpus, index: SentenceIndex, token
     plan = plan_shards(corpus.sentence_counts(), n_shards)
     build = secrets.token_hex(8)
     floor = idf_floor(index)
-    frequencies = json.dumps(document_frequencies(index), ensure_ascii=False, separators=(",", ":"))
+    terms = vocabulary(index)
+    term_ids = {term: number for number, (term, _) in enumerate(terms)}
+    terms_json = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir()
@@ -102,7 +106,7 @@ def write_shards(folder: str | Path, corpus: Corpus, index: SentenceIndex, token
                 "bm25": {"k1": index.params.k1, "b": index.params.b, "epsilon": index.params.epsilon},
                 "idf_floor": floor,
             }
-            _write_shard(staging / names[-1], corpus, index, plan, shard, header, frequencies)
+            _write_shard(staging / names[-1], corpus, index, plan, shard, header, terms_json, term_ids)
         write_cluster_file(staging / CLUSTER_FILE, [[name] for name in names])
         manifest = {"format": BUILD_FORMAT, "version": SHARD_VERSION, "build": build, "shards": names,
                     "sentences": list(np.diff(plan.sentence_cuts).tolist()),
@@ -115,7 +119,7 @@ def write_shards(folder: str | Path, corpus: Corpus, index: SentenceIndex, token
 
 
 def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPlan, shard: int,
-                 header: dict, frequencies: str) -> None:
+                 header: dict, vocabulary_json: str, term_ids: dict[str, int]) -> None:
     first, last = plan.sentence_cuts[shard], plan.sentence_cuts[shard + 1]
     database = xapian.WritableDatabase(str(path), xapian.DB_CREATE_OR_OVERWRITE)
     try:
@@ -129,7 +133,8 @@ def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPl
             value = SentenceValue(position, corpus.sentences[position].text, terms,
                                   None if before is None else index.sentence_terms(before),
                                   None if after is None else index.sentence_terms(after))
-            document.add_value(POSITION_SLOT, value.encode())
+            document.add_value(ROW_SLOT, value.encode(term_ids))
+            document.add_value(POSITION_SLOT, position.to_bytes(4, "big"))
             database.replace_document(position - first + 1, document)
         spans = corpus.spans
         rows = np.stack([column[first:last] for column in
@@ -145,7 +150,7 @@ def _write_shard(path: Path, corpus: Corpus, index: SentenceIndex, plan: ShardPl
             article = corpus.articles[number]
             record = {field: getattr(article, field) for field in ARTICLE_FIELDS}
             database.set_metadata(article_key(number), json.dumps(record, ensure_ascii=False))
-        database.set_metadata(FREQUENCIES_KEY, frequencies)
+        database.set_metadata(VOCABULARY_KEY, vocabulary_json)
         database.set_metadata(SHARD_KEY, json.dumps(header, ensure_ascii=False))
         database.commit()
     finally:

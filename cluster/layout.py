@@ -4,13 +4,14 @@ One Xapian document a sentence, with docid = its row in the shard + 1. Its terms
 factbot's tokens with their counts as wdf (so Xapian's document length is the sentence's
 token count, as BM25Okapi's), never Xapian's own stemmer or query parser; a term longer
 than Xapian allows is stored as `#h` and its SHA-256. A boolean term `#POSITION` (no wdf,
-so no length) finds a sentence by its global position, and value slot 0 holds that
-position as 4 big-endian bytes followed by the sentence's text, its terms in order and
-those of the sentences just before and after it in its article (JSON `[text, terms,
-before, after]`, `null` at the article's ends): ties are ordered by it, and, as the
-collapse key of every match (positions are unique, so nothing collapses), it comes back
-with the match itself, so a search fetches no document, and the neighbours' scores, which
-the ranker reads next, need no request either.
+so no length) finds a sentence by its global position. Value slot 1 holds that position as 4 big-endian bytes,
+by which ties are ordered; slot 0 holds it followed by the sentence's terms in order and
+those of the sentences just before and after it in its article, as ids into the vocabulary
+(4 bytes each), then the sentence's text in UTF-8 (`SentenceValue`). Slot 0 is every match's collapse key
+(positions are unique, so nothing collapses), so it comes back with the match itself: a
+search fetches no document, and the neighbours' scores, which the ranker reads next, need no
+request either. (Sorting ties by slot 0 itself would send each value twice, as collapse and
+sort key: at k = 60 over three remote shards that cost more than the match.)
 
 Each shard's metadata (not documents, so not in the collection statistics) holds
 `factbot:shard` (JSON: format, build id, shard number and count, its first sentence
@@ -25,8 +26,10 @@ each shard: a query's idf then costs no round trip).
 from __future__ import annotations
 
 import hashlib
-import json
+import struct
 from dataclasses import dataclass
+
+import numpy as np
 
 SHARD_FORMAT = "factbot-xapian-shard"
 SHARD_VERSION = 1
@@ -34,8 +37,13 @@ SHARD_KEY = "factbot:shard"
 SPANS_KEY = "factbot:spans"
 DOCS_KEY = "factbot:docs"
 CITATIONS_KEY = "factbot:citations"
-FREQUENCIES_KEY = "factbot:frequencies"
-POSITION_SLOT = 0
+VOCABULARY_KEY = "factbot:vocabulary"
+ROW_SLOT = 0
+POSITION_SLOT = 1
+# A row value's head: position, and the number of terms of the sentence, of the one before
+# and of the one after (_NONE: no such sentence in the article), little-endian.
+_HEAD = struct.Struct("<IIII")
+_NONE = 0xFFFFFFFF
 # Xapian's glass backend holds terms of at most 245 bytes.
 _MAX_TERM_BYTES = 240
 ARTICLE_FIELDS = ("doc", "title", "text", "paragraphs", "standfirst", "byline", "authors", "url", "date", "source")
@@ -58,7 +66,7 @@ def position_term(position: int) -> str:
 
 @dataclass(frozen=True)
 class SentenceValue:
-    """What a sentence's value holds (see the module doc)."""
+    """What a sentence's row value holds (see the module doc)."""
 
     position: int
     text: str
@@ -66,18 +74,25 @@ class SentenceValue:
     before: list[str] | None
     after: list[str] | None
 
-    def encode(self) -> bytes:
-        return self.position.to_bytes(4, "big") + json.dumps(
-            [self.text, self.terms, self.before, self.after], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def encode(self, term_ids: dict[str, int]) -> bytes:
+        """The value, terms as their ids in `term_ids` (the vocabulary's order)."""
+        lists = (self.terms, self.before or [], self.after or [])
+        head = _HEAD.pack(self.position, len(self.terms), _NONE if self.before is None else len(self.before),
+                          _NONE if self.after is None else len(self.after))
+        ids = np.fromiter((term_ids[t] for terms in lists for t in terms), dtype="<u4")
+        return head + ids.tobytes() + self.text.encode("utf-8")
 
     @classmethod
-    def decode(cls, value: bytes) -> "SentenceValue":
+    def decode(cls, value: bytes, vocabulary: list[str]) -> "SentenceValue":
         """ValueError (or UnicodeDecodeError) when `value` is not a sentence's value."""
-        text, terms, before, after = json.loads(value[4:].decode("utf-8"))
-        if not (isinstance(text, str) and all(_is_terms(t) for t in (terms, before or [], after or []))):
-            raise ValueError("not a sentence's value")
-        return cls(int.from_bytes(value[:4], "big"), text, terms, before, after)
-
-
-def _is_terms(value) -> bool:
-    return isinstance(value, list) and all(isinstance(t, str) for t in value)
+        try:
+            position, n_terms, n_before, n_after = _HEAD.unpack_from(value)
+            counts = [n_terms, 0 if n_before == _NONE else n_before, 0 if n_after == _NONE else n_after]
+            ids = np.frombuffer(value, dtype="<u4", count=sum(counts), offset=_HEAD.size).tolist()
+            terms = [vocabulary[i] for i in ids]
+        except (struct.error, IndexError) as error:
+            raise ValueError("not a sentence's value") from error
+        text = value[_HEAD.size + 4 * len(ids):].decode("utf-8")
+        before_end = counts[0] + counts[1]
+        return cls(position, text, terms[:counts[0]], None if n_before == _NONE else terms[counts[0]:before_end],
+                   None if n_after == _NONE else terms[before_end:])

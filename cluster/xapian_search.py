@@ -8,8 +8,8 @@ below 2 (a term in over about a third of the sentences) to ln(ratio / 2 + 1) so 
 positive, where BM25Okapi floors a negative idf at epsilon times the mean idf. So each query
 term is scaled (`OP_SCALE_WEIGHT`) by its Okapi idf over Xapian's, times its count in the
 query: Xapian then ranks by the Okapi score up to rounding, over the global statistics of
-all shards, ties by sentence position (value slot 0). The k + `MARGIN` best come back with
-their text and terms (the slot's value, as each match's collapse key), are rescored exactly
+all shards, ties by sentence position (value slot 1). The k + `MARGIN` best come back with
+their text and terms (value slot 0, as each match's collapse key), are rescored exactly
 from those terms and the global statistics, and ordered by score, then position. Text and
 terms are kept for the last `_CACHE_SENTENCES` sentences read, which the stages above BM25
 read next (`sentence_terms`, and the corpus's sentence text).
@@ -35,8 +35,8 @@ from retrieval.search import okapi_idf
 
 from .connection import Shards
 from .errors import ClusterError
-from .layout import (CITATIONS_KEY, DOCS_KEY, FREQUENCIES_KEY, POSITION_SLOT, SPANS_KEY, SentenceValue, article_key,
-                     position_term, xapian_term)
+from .layout import (CITATIONS_KEY, DOCS_KEY, VOCABULARY_KEY, POSITION_SLOT, ROW_SLOT, SPANS_KEY, SentenceValue,
+                     article_key, position_term, xapian_term)
 from .spec import ClusterSpec, read_cluster_file
 
 MARGIN = 10
@@ -56,17 +56,18 @@ class _SentenceRows:
     """Sentences' text and terms, read from the shards by position and kept, the most
     recently read `_CACHE_SENTENCES`; shared by the search, which fills it, and the corpus."""
 
-    def __init__(self, shards: Shards):
+    def __init__(self, shards: Shards, vocabulary: list[str]):
         self._shards = shards
+        self._vocabulary = vocabulary
         self._rows: OrderedDict[int, _Row] = OrderedDict()
 
     def read(self, mset: xapian.MSet) -> dict[int, _Row]:
-        """The matches of `mset` (made with the position slot as collapse key), in order,
+        """The matches of `mset` (made with the row slot as collapse key), in order,
         kept with their neighbours' terms."""
         found, around = {}, {}
         for item in mset:
             try:
-                value = SentenceValue.decode(item.collapse_key)
+                value = SentenceValue.decode(item.collapse_key, self._vocabulary)
             except (ValueError, UnicodeDecodeError):
                 raise ClusterError("a shard holds a damaged sentence; rebuild the index") from None
             found[value.position] = _Row(value.text, value.terms)
@@ -106,11 +107,11 @@ class XapianSearch:
     """Ranked BM25Okapi search over the sentences of a cluster's shards, row i being global
     sentence position i (shard by shard, as the build laid them)."""
 
-    def __init__(self, shards: Shards, frequencies: dict[str, int], rows: _SentenceRows | None = None):
-        """`frequencies`: every term's document frequency, as the build stored them."""
+    def __init__(self, shards: Shards, vocabulary: list[tuple[str, int]], rows: _SentenceRows | None = None):
+        """`vocabulary`: every term, in id order, with its document frequency, as the build stored them."""
         self._shards = shards
-        self._frequencies = frequencies
-        self._rows = rows or _SentenceRows(shards)
+        self._frequencies = dict(vocabulary)
+        self._rows = rows or _SentenceRows(shards, [term for term, _ in vocabulary])
         header = shards.headers[0]
         self.params = BM25Params(**header["bm25"])
         self._floor = float(header["idf_floor"])
@@ -195,7 +196,7 @@ def _enquire(database: xapian.Database, query: xapian.Query) -> xapian.Enquire:
     """An enquiry whose matches carry their sentence's value (see `layout`)."""
     enquire = xapian.Enquire(database)
     enquire.set_query(query)
-    enquire.set_collapse_key(POSITION_SLOT, 1)
+    enquire.set_collapse_key(ROW_SLOT, 1)
     return enquire
 
 
@@ -291,8 +292,9 @@ def open_cluster(spec: ClusterSpec) -> tuple[Corpus, XapianSearch, Tokenizer]:
             citations.extend(_citations(shards, shard, header))
         table = np.concatenate(rows)
         spans = SentenceSpans(*(np.ascontiguousarray(table[:, i]) for i in range(5)))
-        rows = _SentenceRows(shards)
-        search = XapianSearch(shards, _frequencies(shards, len(table)), rows)
+        vocabulary = _vocabulary(shards, len(table))
+        rows = _SentenceRows(shards, [term for term, _ in vocabulary])
+        search = XapianSearch(shards, vocabulary, rows)
         return _ClusterCorpus(_ClusterArticles(shards), spans, docs, rows, citations), search, tokenizer
     except BaseException:
         shards.close()
@@ -334,16 +336,17 @@ def _spans(shards: Shards, shard: int, header: dict) -> np.ndarray:
     return rows
 
 
-def _frequencies(shards: Shards, n_sentences: int) -> dict[str, int]:
-    raw = shards.run(lambda: shards.shard(0).get_metadata(FREQUENCIES_KEY))
+def _vocabulary(shards: Shards, n_sentences: int) -> list[tuple[str, int]]:
+    raw = shards.run(lambda: shards.shard(0).get_metadata(VOCABULARY_KEY))
     try:
-        frequencies = json.loads(raw.decode("utf-8"))
+        pairs = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        frequencies = None
-    if not (isinstance(frequencies, dict)
-            and all(isinstance(n, int) and 0 < n <= n_sentences for n in frequencies.values())):
-        raise ClusterError("shard 1 holds damaged term frequencies; rebuild the index")
-    return frequencies
+        pairs = None
+    if not (isinstance(pairs, list) and all(
+            isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], int)
+            and 0 < p[1] <= n_sentences for p in pairs)):
+        raise ClusterError("shard 1 holds a damaged vocabulary; rebuild the index")
+    return [tuple(p) for p in pairs]
 
 
 def _citations(shards: Shards, shard: int, header: dict) -> list[tuple[str, str | None, str | None]]:
