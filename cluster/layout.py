@@ -4,24 +4,26 @@ One Xapian document a sentence, with docid = its row in the shard + 1. Its terms
 factbot's tokens with their counts as wdf (so Xapian's document length is the sentence's
 token count, as BM25Okapi's), never Xapian's own stemmer or query parser; a term longer
 than Xapian allows is stored as `#h` and its SHA-256. A boolean term `#POSITION` (no wdf,
-so no length) finds a sentence by its global position. Value slot 1 holds that position as 4 big-endian bytes,
-by which ties are ordered; slot 0 holds it followed by the sentence's terms in order and
-those of the sentences just before and after it in its article, as ids into the vocabulary
-(4 bytes each), then the sentence's text in UTF-8 (`SentenceValue`). Slot 0 is every match's collapse key
-(positions are unique, so nothing collapses), so it comes back with the match itself: a
-search fetches no document, and the neighbours' scores, which the ranker reads next, need no
-request either. (Sorting ties by slot 0 itself would send each value twice, as collapse and
-sort key: at k = 60 over three remote shards that cost more than the match.)
+so no length) finds a sentence by its global position.
+
+Value slot 1 holds the position as 4 big-endian bytes, by which ties are ordered. Slot 0,
+the row (`SentenceValue`), holds the position, the sentence's terms in order and those of
+the sentences just before and after it in its article, as 4-byte ids into the vocabulary,
+then the sentence's text in UTF-8. The row is every match's collapse key (positions are
+unique, so nothing collapses), so it comes back with the match itself: a search fetches no
+document, and the neighbours' scores, which the ranker reads next, need no request either.
+(Sorting ties by the row itself would send each row twice, as collapse and sort key: at
+k = 60 over three remote shards that doubled the time of a search.)
 
 Each shard's metadata (not documents, so not in the collection statistics) holds
 `factbot:shard` (JSON: format, build id, shard number and count, its first sentence
 position and article, the corpus's totals, the tokenizer settings, the BM25 parameters and
-the idf floor), `factbot:spans` (the shard's sentence rows as an int32 `.npy` of
-article, paragraph, number, start, end; article counted over the whole corpus),
-`factbot:docs` (its article ids, JSON), `factbot:citations` (each of its articles'
-title, url and date, JSON, which every citation carries), `factbot:article:N` (article N's record, JSON) and
-`factbot:frequencies` (every term's document frequency over all shards, JSON, the same in
-each shard: a query's idf then costs no round trip).
+the idf floor), `factbot:spans` (the shard's sentence rows as an int32 `.npy` of article,
+paragraph, number, start, end; article counted over the whole corpus), `factbot:docs` (its
+article ids, JSON), `factbot:citations` (each of its articles' title, url and date, JSON,
+which every citation carries), `factbot:article:N` (article N's record, JSON) and
+`factbot:vocabulary` (every term, in id order, with its document frequency over all shards,
+JSON `[[term, frequency], ...]`, the same in each shard: a query's idf then costs no request).
 """
 from __future__ import annotations
 
