@@ -11,12 +11,18 @@ fewer queries at large sizes, the table says how many), bm25s and tantivy. Every
 gets the same tokens, made by factbot's tokenizer. Each system runs in its own process,
 pinned to one core for the queries; factbot's build may use two worker processes.
 
+`--systems ...,cluster` adds factbot on a Xapian cluster (the xapian extra and
+xapian-tcpsrv): the saved index written as `--shards` shards (3 by default), each served by
+its own xapian-tcpsrv on 127.0.0.1, searched and asked beside the in-process index with the
+same queries, and the two compared (top 10s, and whole answers).
+
 Nothing here is copied into the project: the news corpus is read from where it lies.
 """
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib
 import json
 import math
 import os
@@ -380,12 +386,76 @@ def step_tantivy(args, work: Path) -> dict:
     return result
 
 
+def step_cluster(args, work: Path) -> dict:
+    """The saved index written as Xapian shards, each served by its own `xapian-tcpsrv` on
+    127.0.0.1, searched through `XapianSearch` beside the in-process index: latencies and
+    parity of the top 10 (the same sentences in the same order, scores within 1e-9) and of
+    full answers."""
+    from cluster import open_cluster_file, write_shards
+    from cluster.servers import serving
+    from cluster.spec import write_cluster_file
+    from retrieval import Engine, EngineConfig
+
+    local = Engine.from_index(work / "index", EngineConfig(semantic=False))
+    started = time.perf_counter()
+    write_shards(work / "cluster", local.corpus, local.index, local.tokenizer, args.shards)
+    result = {"shard_build": time.perf_counter() - started, "shards": args.shards,
+              "disk_mb": folder_mb(work / "cluster")}
+    with serving([work / "cluster" / f"shard-{i + 1}" for i in range(args.shards)]) as servers:
+        write_cluster_file(work / "remote.json", [[server.address] for server in servers])
+        one_core()  # the client only: the servers, started before, keep every core
+        started = time.perf_counter()
+        remote = Engine(*open_cluster_file(work / "remote.json"))
+        result["load"] = time.perf_counter() - started
+        result["rss_loaded"] = current_rss_mb()
+        for kind, batch in load_queries(work).items():
+            timed = latencies(lambda q: remote.index.search(q["tokens"], K), batch)
+            same = exact = 0
+            for query, hits in zip(batch, timed["tops"]):
+                reference = local.index.search(query["tokens"], K)
+                positions = [h.position for h in hits] == [h.position for h in reference]
+                same += positions and all(math.isclose(h.score, r.score, rel_tol=1e-9, abs_tol=1e-12)
+                                          for h, r in zip(hits, reference))
+                exact += positions and [h.score for h in hits] == [h.score for h in reference]
+            timed["tops"] = []
+            result[f"search_{kind}"] = {**timed, "parity": same, "bitwise": exact}
+            asked = batch[:args.ask_queries]
+            answers = latencies(lambda q: remote.ask(q["text"], K), asked)
+            answers["parity"] = sum(a == local.ask(q["text"], K) for q, a in zip(asked, answers["tops"]))
+            answers["tops"] = []
+            result[f"ask_{kind}"] = answers
+    return result
+
+
+def print_cluster(results: dict) -> None:
+    cluster = results.get("cluster")
+    if cluster is None:
+        return
+    if "error" in cluster:
+        print(f"\nXapian cluster: {cluster['error']}")
+        return
+    print(f"\nXapian cluster, {cluster['shards']} shards (one xapian-tcpsrv each on 127.0.0.1), client pinned to "
+          f"one core: shards written in {cluster['shard_build']:,.1f} s from the saved index "
+          f"({cluster['disk_mb']:,.0f} MB), opened in {cluster['load']:.2f} s "
+          f"(client RSS {cluster['rss_loaded']:,.0f} MB)\n")
+    print("| cluster | queries | n | p50 ms | p95 ms | p99 ms | QPS | same as in-process |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, prefix in (("search (top 10)", "search"), ("full ask", "ask")):
+        for kind in ("content", "common"):
+            timed = cluster[f"{prefix}_{kind}"]
+            same = f"{timed['parity']}/{timed['n']}"
+            if prefix == "search":
+                same += f" ({timed['bitwise']} bit for bit)"
+            print(f"| {label if kind == 'content' else ''} | {kind} | {timed['n']:,} | {timed['p50']:.3f} | "
+                  f"{timed['p95']:.3f} | {timed['p99']:.3f} | {timed['qps']:,.0f} | {same} |")
+
+
 def _params(work: Path) -> dict:
     return json.loads((work / "index" / "manifest.json").read_text())["bm25"]
 
 
 STEPS = {"factbot-build": step_factbot_build, "factbot-query": step_factbot_query,
-         "rank-bm25": step_rank_bm25, "bm25s": step_bm25s, "tantivy": step_tantivy}
+         "rank-bm25": step_rank_bm25, "bm25s": step_bm25s, "tantivy": step_tantivy, "cluster": step_cluster}
 
 
 # ---------------------------------------------------------------- orchestration and tables
@@ -393,7 +463,7 @@ STEPS = {"factbot-build": step_factbot_build, "factbot-query": step_factbot_quer
 def run_step(step: str, args, work: Path) -> dict:
     command = [sys.executable, __file__, "--step", step, "--work", str(work), "--corpus", args.corpus,
                "--size", str(args.size), "--queries", str(args.queries),
-               "--ask-queries", str(args.ask_queries), args.news]
+               "--ask-queries", str(args.ask_queries), "--shards", str(args.shards), args.news]
     environment = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, env=environment)
@@ -496,10 +566,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000",
                         help="corpus sizes in sentences, comma-separated")
     parser.add_argument("--corpora", default="news,zipf", help="news, zipf or both")
-    parser.add_argument("--systems", default="factbot,rank-bm25,bm25s,tantivy", help="systems to run")
+    parser.add_argument("--systems", default="factbot,rank-bm25,bm25s,tantivy",
+                        help="systems to run, of factbot, rank-bm25, bm25s, tantivy and cluster (the Xapian "
+                             "cluster: the xapian extra and xapian-tcpsrv)")
     parser.add_argument("--queries", type=int, default=1000, help="queries of each kind")
     parser.add_argument("--ask-queries", type=int, default=1000,
                         help="of those, how many factbot ask answers")
+    parser.add_argument("--shards", type=int, default=3, help="shards of the Xapian cluster (system 'cluster')")
     parser.add_argument("--timeout", type=int, default=STEP_TIMEOUT, help="seconds allowed to each step")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
@@ -509,18 +582,19 @@ def main() -> None:
     if args.step:
         print(json.dumps(STEPS[args.step](args, Path(args.work))))
         return
-    import bm25s
     import numpy
-    import rank_bm25  # noqa: F401
-    import tantivy  # noqa: F401
 
+    systems = args.systems.split(",")
+    bm25s = importlib.import_module("bm25s") if "bm25s" in systems else None
+    for other in {"rank-bm25": "rank_bm25", "tantivy": "tantivy", "cluster": "xapian"}.items():
+        if other[0] in systems:
+            importlib.import_module(other[1])
     with open("/proc/cpuinfo") as cpuinfo:
         cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     print(f"# bench_retrieval: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"numpy {numpy.__version__}, bm25s {bm25s.__version__}")
-    systems = args.systems.split(",")
+          f"numpy {numpy.__version__}" + (f", bm25s {bm25s.__version__}" if bm25s else ""))
     steps = (["factbot-build"] + (["factbot-query"] if "factbot" in systems else [])
-             + [s for s in ("bm25s", "tantivy", "rank-bm25") if s in systems])
+             + [s for s in ("bm25s", "tantivy", "cluster", "rank-bm25") if s in systems])
     for corpus in args.corpora.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             work = Path(tempfile.mkdtemp(prefix=f"bench-{corpus}-{size}-"))
@@ -534,6 +608,7 @@ def main() -> None:
                     if "error" in results["factbot-build"]:
                         break
                 print_table(corpus, size, results)
+                print_cluster(results)
                 sys.stdout.flush()
             finally:
                 shutil.rmtree(work, ignore_errors=True)

@@ -36,6 +36,12 @@ def _workers(value: str) -> int:
     return int(value)
 
 
+def _shards(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of shards, 1 or more, not {value!r}")
+    return int(value)
+
+
 def _add_corpus(parser: argparse.ArgumentParser) -> None:
     # One PATH per flag: a greedy `nargs="+"` would swallow a QUESTION (or "-") after it.
     parser.add_argument("--corpus", action="append", metavar="PATH",
@@ -46,8 +52,9 @@ def _add_corpus(parser: argparse.ArgumentParser) -> None:
 def _add_source(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     _add_corpus(source)
-    source.add_argument("--index", metavar="DIR",
-                        help="a saved index (made by `factbot index build`) instead of --corpus")
+    source.add_argument("--index", metavar="DIR|CLUSTER_FILE",
+                        help="a saved index (made by `factbot index build`), or a cluster file listing "
+                             "Xapian shards (made by `factbot index build --shards N`), instead of --corpus")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "replacing an index saved there.")
     build.add_argument("corpus", nargs="+", metavar="CORPUS")
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="the index folder to write")
+    build.add_argument("--shards", type=_shards, metavar="N",
+                       help="write N Xapian shard databases (the xapian extra), an article's sentences in "
+                            "one shard, and DIR/cluster.json listing them, instead of one saved index")
     build.add_argument("--workers", type=_workers, metavar="N",
                        help="processes that split and tokenize (default: 1 for a small corpus, "
                             "up to 2 for one of several million characters)")
@@ -111,7 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _engine(args: argparse.Namespace) -> Engine:
     # The CLI's entry points are guarded (`if __name__ == "__main__"`), so a large corpus
     # may be built by worker processes: None lets the build choose by corpus size.
-    return frontend.load_engine(args.corpus, getattr(args, "index", None), workers=getattr(args, "workers", None))
+    options = {"workers": getattr(args, "workers", None)}
+    if getattr(args, "shards", None):
+        options["semantic"] = False  # shards hold no sentence vectors: a sharded build ranks by words alone
+    return frontend.load_engine(args.corpus, getattr(args, "index", None), **options)
 
 
 def _json_line(row: dict, out: TextIO) -> str:
@@ -203,6 +216,13 @@ def _run_repl(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
 
 
 def _run_index(args, engine: Engine, stdin: TextIO | None, out: TextIO) -> int:
+    if args.shards:
+        frontend.write_shards(engine, args.output, args.shards)
+        out.write(f"indexed {frontend.count(len(engine.corpus.sentences), 'sentence')} of "
+                  f"{frontend.count(len(engine.corpus.articles), 'article')} into "
+                  f"{frontend.count(args.shards, 'Xapian shard')} in {args.output}; "
+                  f"{args.output}/cluster.json lists them on this machine (docs/SCALING.md: serving them)\n")
+        return ExitCode.OK
     engine.save(args.output)
     out.write(f"indexed {frontend.count(len(engine.corpus.sentences), 'sentence')} of "
               f"{frontend.count(len(engine.corpus.articles), 'article')} into {args.output}\n")

@@ -74,7 +74,7 @@ class FactCog(commands.Cog, name="factbot"):
     @app_commands.describe(ref="a sentence reference from an answer, like 4.2")
     async def context(self, ctx: commands.Context, ref: Ref) -> None:
         """Show a cited sentence with its neighbours."""
-        docs = [article.doc for article in self.engine.corpus.articles]
+        docs = self.engine.corpus.docs
         found = await self._run(ctx, self.engine.context, frontend.parse_ref(ref, docs))
         await ctx.send(embed=embeds.context_embed(found, self.several_docs), allowed_mentions=NO_MENTIONS)
 

@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 
 def load_engine(settings: Settings) -> Engine:
-    """The engine from the saved index at FACTBOT_INDEX when set, else built from
+    """The engine from the saved index or cluster file at FACTBOT_INDEX when set, else built from
     FACTBOT_CORPUS, else over the bundled article. A large corpus is built by worker
     processes (`workers=None`): `factbot discord` runs from a guarded entry point."""
     return frontend.load_engine(settings.corpus, settings.index, workers=None)

@@ -57,15 +57,33 @@ def parse_ref(text: str, docs: Iterable[str] = ()) -> str:
 
 
 def load_engine(corpus: Iterable[str | Path] | None = None, index: str | Path | None = None,
-                workers: int | None = 1) -> Engine:
-    """The engine over the saved index at `index` when given, else over the articles at
-    `corpus`, else over the bundled article. `workers` is passed to the build (None: one
-    process for a small corpus, two for a large one)."""
+                workers: int | None = 1, semantic: bool | None = None) -> Engine:
+    """The engine over `index` when given (a saved index folder, or a cluster file naming
+    Xapian shards), else over the articles at `corpus`, else over the bundled article.
+    `workers` and `semantic` are passed to the build (`EngineConfig`)."""
     from retrieval import Engine, EngineConfig
 
+    if index is not None and Path(index).is_file():
+        return _cluster().ClusterEngine(index)
     if index is not None:
         return Engine.from_index(index)
-    return Engine.from_paths(list(corpus or ()) or None, EngineConfig(workers=workers))
+    return Engine.from_paths(list(corpus or ()) or None, EngineConfig(workers=workers, semantic=semantic))
+
+
+def _cluster():
+    """The `cluster` package, or a FactbotError saying how to install what it needs."""
+    from retrieval import FactbotError
+
+    try:
+        import cluster
+    except ImportError:
+        raise FactbotError('a Xapian cluster needs the xapian extra: pip install "factbot[xapian]"') from None
+    return cluster
+
+
+def write_shards(engine: Engine, folder: str | Path, n_shards: int) -> None:
+    """Write `engine`'s corpus and index as `n_shards` Xapian shard databases in `folder`."""
+    _cluster().write_shards(folder, engine.corpus, engine.index, engine.tokenizer, n_shards)
 
 
 def several_articles(engine: Engine) -> bool:

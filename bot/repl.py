@@ -78,7 +78,7 @@ class Repl:
         if not ref.strip():
             self.write(CONTEXT_USAGE)
             return
-        docs = [article.doc for article in self.engine.corpus.articles]
+        docs = self.engine.corpus.docs
         self.write(render.context_to_text(self.engine.context(frontend.parse_ref(ref, docs))))
 
     def _set_k(self, value: str) -> None:

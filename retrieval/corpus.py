@@ -317,6 +317,12 @@ class Corpus:
         """The article with id `doc` (KeyError when there is none)."""
         return self.articles[self._article_index[doc]]
 
+    def citation_fields(self, doc: str) -> tuple[str, str | None, str | None]:
+        """The title, url and date a citation of article `doc` carries (KeyError when there
+        is none); a corpus whose articles are remote may hold these without the texts."""
+        article = self.article(doc)
+        return article.title, article.url, article.date
+
     def article_sentences(self, doc: str) -> range:
         """The positions of the sentences of article `doc`, in order (empty when there is none)."""
         index = self._article_index.get(doc)

@@ -10,7 +10,7 @@ from . import store
 from .build import build_corpus_and_index, trained_splitter
 from .claims import ClaimChecker, explain
 from .corpus import Corpus, load_articles, load_bundled
-from .errors import FactbotError, QuestionError, UnknownRefError
+from .errors import FactbotError, IndexWriteError, QuestionError, UnknownRefError
 from .evidence import Evidence
 from .index import BM25Params, SentenceIndex
 from .lexicon import SHIPPED
@@ -18,6 +18,7 @@ from .models import Answer, Article, Citation, ClaimCheck, Context, Hit, Sentenc
 from .confidence import answer_features, shipped_found_model, shipped_verdict_model
 from .question import MAX_QUESTION_CHARS, analyse
 from .ranking import Ranker, Ranking
+from .search import SentenceSearch
 from .semantic import SentenceEncoder, SentenceSimilarity, SentenceVectors, encode_sentences, load_encoder
 from .sentences import SentenceSplitter
 from .span_model import SpanChoices, eligible
@@ -57,9 +58,10 @@ class EngineConfig:
 class Engine:
     """Answers questions and checks claims against one corpus of articles."""
 
-    def __init__(self, corpus: Corpus, index: SentenceIndex, tokenizer: Tokenizer,
+    def __init__(self, corpus: Corpus, index: SentenceSearch, tokenizer: Tokenizer,
                  similarity: SentenceSimilarity | None = None, notes: tuple[str, ...] = ()):
-        """`similarity`: the semantic seam (sentence vectors and their encoder), None to rank
+        """`index`: the sentence search, in process (`SentenceIndex`) or another backend's;
+        `similarity`: the semantic seam (sentence vectors and their encoder), None to rank
         by words alone; `notes`: what a front end may tell its user about how it was built."""
         self.corpus = corpus
         self.index = index
@@ -117,7 +119,9 @@ class Engine:
 
     def save(self, path: str | Path) -> None:
         """Save the corpus and index, with the sentence vectors when the engine has them, to
-        the folder `path`, replacing it atomically."""
+        the folder `path`, replacing it atomically. Only an in-process index can be saved."""
+        if not isinstance(self.index, SentenceIndex):
+            raise IndexWriteError("this engine searches another backend's index; only an in-process index is saved")
         store.save_index(path, self.corpus, self.index, self.tokenizer, self.sentence_vectors)
 
     def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
@@ -236,9 +240,9 @@ class Engine:
 
     def cite(self, sentence: Sentence, score: float = 0.0) -> Citation:
         """The citation of `sentence`; `score` is its relevance (see `Citation.score`)."""
-        article = self.corpus.article(sentence.doc)
-        return Citation(sentence.doc, article.title, sentence.ref, sentence.text,
-                        sentence.start, sentence.end, round(score, 6), article.url, article.date)
+        title, url, date = self.corpus.citation_fields(sentence.doc)
+        return Citation(sentence.doc, title, sentence.ref, sentence.text,
+                        sentence.start, sentence.end, round(score, 6), url, date)
 
     def _cite(self, hit: Hit) -> Citation:
         return self.cite(self.corpus.sentences[hit.position], hit.score)

