@@ -87,8 +87,8 @@ _HOW = re.compile(r"\bhow (many|much|long|far|close|near|big|large|old|high|low|
 _WHICH = re.compile(r"\b(which|what)\s+(.+)")
 _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|date|time)\b")
 _NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1,4}?)\W*")
-_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
-                          "will", "would", "can", "could", "should", "may", "might", "must"})
+AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
+                         "will", "would", "can", "could", "should", "may", "might", "must"})
 _AUTHOR = re.compile(
     r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
     r"(author|authors|writer|writers|byline) of)\b.*\b(article|story|piece|report|this)\b"
@@ -150,7 +150,7 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
                if how and how.group(1) in ("many", "much") else frozenset())
     which = _WHICH.search(folded)
     noun = (frozenset(tokenizer.tokens(" ".join(_phrase_after(which.group(2))[:3])))
-            if which and which.group(2).split()[0] not in _AUXILIARIES else frozenset())
+            if which and which.group(2).split()[0] not in AUXILIARIES else frozenset())
     time_noun = _TIME_NOUN.search(folded)
     words = re.findall(r"[^\W_]+(?:['.\-][^\W_]+)*\.?", folded)
     named = _NAMED.fullmatch(folded)
@@ -177,7 +177,7 @@ def _phrase_after(text: str) -> list[str]:
     phrase = []
     for word in text.split():
         word = word.strip("?,.!;:")
-        if not word or word in _AUXILIARIES:
+        if not word or word in AUXILIARIES:
             break
         phrase.append(word)
     return phrase

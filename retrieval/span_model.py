@@ -29,7 +29,7 @@ from importlib import resources
 import numpy as np
 
 from .lexicon import SPEECH_VERBS, fold
-from .question import AnswerType, Question
+from .question import AUXILIARIES, AnswerType, Question
 
 MAX_WORDS = 8
 # The answer types whose weak rule candidates the model ranks, where the first citation holds
@@ -45,8 +45,7 @@ _PREPOSITIONS = frozenset({"about", "above", "after", "against", "at", "before",
                            "to", "under", "until", "up", "with"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "as"})
 _DETERMINERS = frozenset({"a", "an", "the"})
-_AUXILIARIES = frozenset({"do", "does", "did", "has", "have", "had", "will", "would", "can", "could", "should",
-                          "may", "might", "must"})
+_AUXILIARIES = AUXILIARIES - _COPULAS
 _RELATIVES = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
 _CONJUNCTIONS = frozenset({"and", "or"})
 _SPEECH = re.compile(SPEECH_VERBS)

@@ -50,7 +50,7 @@ from .lexicon import LOCATIVE_BEFORE_NAME, ORGANISATION_WORDS, SPEECH_VERBS, fol
 from .names import (after_title, bare, fuller_name, is_demonym, is_month_or_weekday, name_chunks,
                     strip_leading, tokens)
 from .numbers import CURRENCIES, DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
-from .question import AnswerType, Question
+from .question import AUXILIARIES, AnswerType, Question
 from .span_model import Candidates, SpanModel, candidates, eligible, shipped_span_model
 from .text import Tokenizer
 
@@ -402,11 +402,14 @@ class SpanExtractor:
         """The answer span from the cited sentences at `positions` (best first), or None
         when none fits."""
         question_terms = set(question.terms)
+        topic = set(question.content_terms) - AUXILIARIES
         sentences = [self.corpus.sentences[p] for p in positions]
         best: tuple | None = None
         for rank, sentence in enumerate(sentences):
             text = sentence.text
             anchors = [t.start for t in tokens(text) if self.terms(t.text) & question_terms]
+            if rank and not any(self.terms(t.text) & topic for t in tokens(text)):
+                continue  # cited for its neighbours: nothing in it is what the question is about
             for candidate in self.candidates(sentence.position, question):
                 distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
                 key = (candidate.fit >= Fit.GOOD, -rank, candidate.fit, -distance)

@@ -177,3 +177,12 @@ def test_figures_of_the_asked_measure(question, cited, expected):
     engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
     span = span_from(engine, question, cited)
     assert (span.text if span else None) == expected
+
+
+def test_a_lower_citation_that_shares_no_word_with_the_question_gives_no_span():
+    page = ("Troops Arrive\n\nWill they ever leave?\n\nThe president can stay in office until 2035 under the new "
+            "constitution.\n")
+    engine = Engine.from_articles([article_from_text("leave", page)])
+    assert span_from(engine, "when will the troops leave", "Will they ever leave", "The president can stay") is None
+    assert span_from(engine, "until when can the president stay in office", "Will they ever leave",
+                     "The president can stay").text == "2035"
