@@ -396,3 +396,13 @@ def test_index_build_refuses_a_bad_number_of_shards(harbor_path, tmp_path, value
     assert main(["index", "build", str(harbor_path), "-o", str(tmp_path / "index"), "--shards", value],
                 stdout=io.StringIO(), stderr=err) == 2
     assert "whole number of shards" in err.getvalue() and not (tmp_path / "index").exists()
+
+
+def test_the_discord_bot_answers_from_the_cluster_file_factbot_index_names(remote_engine, local_engine, shard_folder):
+    from bot.discord_bot import load_engine
+    from bot.settings import Settings
+
+    settings = Settings.from_env({"FACTBOT_INDEX": str(shard_folder.parent / "remote.json")}, env_file=None)
+    engine = load_engine(settings)
+    assert engine.ask(QUESTIONS[1]) == local_engine.ask(QUESTIONS[1])
+    assert engine.corpus.docs == local_engine.corpus.docs
