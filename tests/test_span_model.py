@@ -12,7 +12,7 @@ from retrieval import Engine
 from retrieval.corpus import article_from_text
 from retrieval.numbers import date_phrases
 from retrieval.question import AnswerType, analyse
-from retrieval.span_model import (FEATURE_NAMES, RANKED, Candidates, SpanModel, candidates, eligible,
+from retrieval.span_model import (FEATURE_NAMES, RANKED, Candidates, SpanModel, candidates, chooses, eligible,
                                   question_form, shipped_span_model)
 from retrieval.spans import SpanExtractor
 from retrieval.text import Tokenizer
@@ -119,6 +119,8 @@ def test_the_model_chooses_only_where_the_rules_have_no_good_candidate():
         assert eligible(found(0, 1, 0), kind, 3).tolist() == [False, True, False]
     assert eligible(found(0, 1, 0), AnswerType.OTHER, 2) is None
     assert eligible(found(0, 1, 0), AnswerType.OTHER, 1).tolist() == [True, True, True]
+    assert [chooses(kind, 0) for kind in AnswerType] == [kind in (*RANKED, AnswerType.OTHER) for kind in AnswerType]
+    assert not chooses(AnswerType.OTHER, 2) and chooses(AnswerType.PERSON, 3)
 
 
 @pytest.mark.parametrize("question, form", [
