@@ -46,6 +46,16 @@ def test_the_shipped_model_is_the_training_script_s_output_and_names_its_data():
     assert len(model.weights) == len(FEATURE_NAMES) and np.all(model.scale > 0)
 
 
+def test_ask_answers_with_the_shipped_model_s_best_candidate(museum_engine):
+    question = "What does the east wing house?"
+    answer = museum_engine.ask(question)
+    sentence = next(s for s in museum_engine.corpus.sentences if s.text == answer.citations[0].sentence)
+    extractor = SpanExtractor(museum_engine.corpus, museum_engine.tokenizer)
+    found = extractor.choices(analyse(question, museum_engine.tokenizer), sentence.position)
+    best = int(shipped_span_model().scores(found.features).argmax())
+    assert answer.answer == sentence.text[found.starts[best]:found.ends[best]]
+
+
 def test_a_model_of_other_features_is_refused():
     data = json.loads(resources.files("retrieval").joinpath("data", "span-model.json").read_text("utf-8"))
     with pytest.raises(ValueError, match="training/spans.py"):
