@@ -43,7 +43,7 @@ _WORD = re.compile(r"[$\u00a3\u20ac]?\d+(?:[,.]\d+)*%?|(?:[^\W\d_]\.){2,}|[^\W_]
 _PREPOSITIONS = frozenset({"about", "above", "after", "against", "at", "before", "below", "between", "by",
                            "during", "for", "from", "in", "into", "of", "off", "on", "out", "over", "through",
                            "to", "under", "until", "up", "with"})
-_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "as"})
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "as"})  # "as" as in "known as"
 _DETERMINERS = frozenset({"a", "an", "the"})
 _AUXILIARIES = frozenset({"do", "does", "did", "has", "have", "had", "will", "would", "can", "could", "should",
                           "may", "might", "must"})
@@ -160,8 +160,8 @@ def candidates(text: str, question: Question, terms: Terms,
     stretch = np.cumsum(cut[:n])
     asked_sum = np.concatenate([[0], np.cumsum(asked)])
 
-    first, last = np.divmod(np.arange(n * MAX_WORDS), MAX_WORDS)
-    last = first + last
+    first, offset = np.divmod(np.arange(n * MAX_WORDS), MAX_WORDS)
+    last = first + offset
     inside = last < n
     first, last = first[inside], last[inside]
     bounded = ~stop | digit
