@@ -43,7 +43,7 @@ _WORD = re.compile(r"[$\u00a3\u20ac]?\d+(?:[,.]\d+)*%?|(?:[^\W\d_]\.){2,}|[^\W_]
 _PREPOSITIONS = frozenset({"about", "above", "after", "against", "at", "before", "below", "between", "by",
                            "during", "for", "from", "in", "into", "of", "off", "on", "out", "over", "through",
                            "to", "under", "until", "up", "with"})
-_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "as"})
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "as"})  # "as" as in "known as"
 _DETERMINERS = frozenset({"a", "an", "the"})
 _AUXILIARIES = AUXILIARIES - _COPULAS
 _RELATIVES = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -114,19 +114,27 @@ class Candidates:
 _NONE = Candidates(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros((0, len(FEATURE_NAMES))))
 
 
+def chooses(answer_type: AnswerType, ruled_fit: int) -> bool:
+    """Whether the span model may choose for a question of `answer_type` whose rules' answer
+    has fit `ruled_fit` (0 for none): not for the answer types it leaves to the rules, nor for
+    a question of no answer type where the rules' answer is good in any cited sentence (a name
+    set beside the asked noun, "the party Golos", is precise wherever it stands)."""
+    if answer_type is AnswerType.OTHER:
+        return ruled_fit < _GOOD
+    return answer_type in RANKED
+
+
 def eligible(found: Candidates, answer_type: AnswerType, ruled_fit: int) -> np.ndarray | None:
     """Which of `found` (the first cited sentence's candidates) the span model may choose, or
-    None where the rules answer alone: for the answer types it leaves to them; where the
-    first cited sentence holds a candidate of theirs of at least GOOD fit; and for a question
-    of no answer type, where their answer (of fit `ruled_fit`, 0 for none) is good in any cited
-    sentence: a name set beside the asked noun ("the party Golos") is precise wherever it
-    stands, while a person or place from a lower citation was mostly another one (SQuAD F1
-    0.05 against 0.51 for the model's choice in the first). Otherwise any candidate for a
-    question of no answer type, the rules' weak ones for a type in `RANKED`."""
-    if answer_type is AnswerType.OTHER:
-        return None if ruled_fit >= _GOOD else np.ones(len(found.starts), dtype=bool)
-    if answer_type not in RANKED or found.fits.max(initial=0) >= _GOOD:
+    None where the rules answer alone: where it does not choose (`chooses`), and where the
+    first cited sentence holds a rules' candidate of at least GOOD fit. Otherwise any candidate
+    for a question of no answer type; the rules' weak ones for a type in `RANKED`, even when
+    the rules' answer is a good one from a lower citation (mostly another person or place:
+    SQuAD F1 0.05 against 0.51 for the model's choice in the first)."""
+    if not chooses(answer_type, ruled_fit) or found.fits.max(initial=0) >= _GOOD:
         return None
+    if answer_type is AnswerType.OTHER:
+        return np.ones(len(found.starts), dtype=bool)
     return found.fits > 0
 
 
@@ -151,8 +159,8 @@ def candidates(text: str, question: Question, terms: Terms,
     stretch = np.cumsum(cut[:n])
     asked_sum = np.concatenate([[0], np.cumsum(asked)])
 
-    first, last = np.divmod(np.arange(n * MAX_WORDS), MAX_WORDS)
-    last = first + last
+    first, offset = np.divmod(np.arange(n * MAX_WORDS), MAX_WORDS)
+    last = first + offset
     inside = last < n
     first, last = first[inside], last[inside]
     bounded = ~stop | digit

@@ -27,8 +27,8 @@ never taken from an uncited sentence.
 Where the rules hold no good candidate (`span_model.eligible` says where exactly), the
 learned `span_model` chooses in the first cited sentence instead (`SpanExtractor.choose`):
 for a question of no answer type among all its phrases, for a person or place among the
-rules' weak candidates there. The found model
-reads the rules' span (`extract`), so its inputs do not depend on the learned choice.
+rules' weak candidates there. The found model reads the rules' span (`extract`), so its
+inputs do not depend on the learned choice.
 
 `SpanExtractor` finds a sentence's candidates once per question, so the ranker's answer-type
 check and `extract` share them.
@@ -51,7 +51,7 @@ from .names import (after_title, bare, fuller_name, is_demonym, is_month_or_week
                     strip_leading, tokens)
 from .numbers import CURRENCIES, DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
 from .question import AUXILIARIES, AnswerType, Question
-from .span_model import Candidates, SpanModel, candidates, eligible, shipped_span_model
+from .span_model import Candidates, SpanModel, candidates, chooses, eligible, shipped_span_model
 from .text import Tokenizer
 
 _RELATIVE_DATE = re.compile(
@@ -369,8 +369,8 @@ EXTRACTORS: dict[AnswerType, Callable[[str, Question, set[str], Terms], list[Spa
 
 
 class SpanExtractor:
-    """Answer spans from a corpus's sentences, with the engine's tokenizer; `model` chooses
-    among a sentence's candidates where the rules have no answer type (`choose`)."""
+    """Answer spans from a corpus's sentences, with the engine's tokenizer; `model` (the
+    shipped span model when None) chooses where the rules hold no good candidate (`choose`)."""
 
     def __init__(self, corpus: Corpus, tokenizer: Tokenizer, model: SpanModel | None = None):
         self.corpus = corpus
@@ -434,10 +434,11 @@ class SpanExtractor:
         `span_model.eligible` allows (of the asked kind for a typed question); `ruled` where
         the rules answer alone (a good candidate of theirs, or an answer type the model leaves
         to them) or the sentence has no candidate."""
-        if not positions:
+        ruled_fit = ruled.fit if ruled else 0
+        if not positions or not chooses(question.answer_type, ruled_fit):
             return ruled
         found = self.choices(question, positions[0])
-        allowed = eligible(found, question.answer_type, ruled.fit if ruled else 0)
+        allowed = eligible(found, question.answer_type, ruled_fit)
         if allowed is None or not allowed.any():
             return ruled
         scores = (self.model or shipped_span_model()).scores(found.features)

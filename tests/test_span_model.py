@@ -12,7 +12,7 @@ from retrieval import Engine
 from retrieval.corpus import article_from_text
 from retrieval.numbers import date_phrases
 from retrieval.question import AnswerType, analyse
-from retrieval.span_model import (FEATURE_NAMES, RANKED, Candidates, SpanModel, candidates, eligible,
+from retrieval.span_model import (FEATURE_NAMES, RANKED, Candidates, SpanModel, candidates, chooses, eligible,
                                   question_form, shipped_span_model)
 from retrieval.spans import SpanExtractor
 from retrieval.text import Tokenizer
@@ -44,6 +44,16 @@ def test_the_shipped_model_is_the_training_script_s_output_and_names_its_data():
     assert "CC BY-SA 4.0" in data["trained_on"]["squad"]
     model = shipped_span_model()
     assert len(model.weights) == len(FEATURE_NAMES) and np.all(model.scale > 0)
+
+
+def test_ask_answers_with_the_shipped_model_s_best_candidate(museum_engine):
+    question = "What does the east wing house?"
+    answer = museum_engine.ask(question)
+    sentence = next(s for s in museum_engine.corpus.sentences if s.text == answer.citations[0].sentence)
+    extractor = SpanExtractor(museum_engine.corpus, museum_engine.tokenizer)
+    found = extractor.choices(analyse(question, museum_engine.tokenizer), sentence.position)
+    best = int(shipped_span_model().scores(found.features).argmax())
+    assert answer.answer == sentence.text[found.starts[best]:found.ends[best]]
 
 
 def test_a_model_of_other_features_is_refused():
@@ -119,6 +129,8 @@ def test_the_model_chooses_only_where_the_rules_have_no_good_candidate():
         assert eligible(found(0, 1, 0), kind, 3).tolist() == [False, True, False]
     assert eligible(found(0, 1, 0), AnswerType.OTHER, 2) is None
     assert eligible(found(0, 1, 0), AnswerType.OTHER, 1).tolist() == [True, True, True]
+    assert [chooses(kind, 0) for kind in AnswerType] == [kind in (*RANKED, AnswerType.OTHER) for kind in AnswerType]
+    assert not chooses(AnswerType.OTHER, 2) and chooses(AnswerType.PERSON, 3)
 
 
 @pytest.mark.parametrize("question, form", [
