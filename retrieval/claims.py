@@ -402,8 +402,9 @@ class ClaimChecker:
         slot_weights = self.evidence.weights(self.terms(claim))
         scored = []
         wanted = frozenset(slot_weights) | frozenset(weights)
+        held_at = {hit.position: self.held(hit.position, names, wanted) for hit in hits}
         for hit in hits:
-            held = self.held(hit.position, names, wanted)
+            held = held_at[hit.position]
             scored.append((ScoredEvidence(hit.position, hit.score, coverage(weights, held)),
                            coverage(slot_weights, held)))
         # Best first: the most content, then the most content and figures, then BM25.
@@ -414,13 +415,12 @@ class ClaimChecker:
         if unknown:
             stop = Reason(Mismatch.UNKNOWN_NAMES, tuple(unknown))
         elif ranked[0].coverage < ABOUT_SHARE:
-            missing = _missing_words(claim, slots, self, self.held(best.position, names, wanted))
+            missing = _missing_words(claim, slots, self, held_at[best.position])
             stop = Reason(Mismatch.NOT_ABOUT, tuple(missing),
                           ref=self.ref(best))
         else:
             stop = None
-        best_held = self.held(best.position, names, wanted)
-        features = claim_features(claim, ranked, judged, weights, unknown, best_held, best.text, self)
+        features = claim_features(claim, ranked, judged, weights, unknown, held_at[best.position], best.text, self)
         return Assessment(claim, ranked, judged, features, stop)
 
     def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float],
