@@ -407,9 +407,10 @@ class SpanExtractor:
         best: tuple | None = None
         for rank, sentence in enumerate(sentences):
             text = sentence.text
-            anchors = [t.start for t in tokens(text) if self.terms(t.text) & question_terms]
-            if rank and not any(self.terms(t.text) & topic for t in tokens(text)):
+            words = [(t.start, self.terms(t.text)) for t in tokens(text)]
+            if rank and not any(terms & topic for _, terms in words):
                 continue  # cited for its neighbours: nothing in it is what the question is about
+            anchors = [start for start, terms in words if terms & question_terms]
             for candidate in self.candidates(sentence.position, question):
                 distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
                 key = (candidate.fit >= Fit.GOOD, -rank, candidate.fit, -distance)
