@@ -46,8 +46,8 @@ from .lexicon import LOCATIVE_BEFORE_PLACE, SPEECH_VERBS, Lexicon, synonyms
 from .models import Sentence, Verdict
 from .names import name_chunks
 from .question import standard_spelling
-from .numbers import (CURRENCIES, Agreement, Quantity, compare_dates, compare_quantities,
-                      date_phrases, find_quantities)
+from .numbers import (BASELINE_WORDS, CURRENCIES, Agreement, Quantity, compare_dates, compare_quantities,
+                      compared_with, date_phrases, find_quantities)
 from .text import Tokenizer, stem
 
 ABOUT_SHARE = 0.5
@@ -502,12 +502,23 @@ class ClaimChecker:
 
 def _quantity_pairs(claim: str, text: str, checker: ClaimChecker):
     """Each claimed figure with the stated figure that counts the same thing ("30,000
-    troops", "3,000 additional U.S. troops"), and how they compare; None when none does."""
-    stated_all = [(q, _counted(text, q, checker)) for q in find_quantities(text)]
+    troops", "3,000 additional U.S. troops"), and how they compare; None when none does.
+    A stated figure that is only the baseline of a comparison ("100 mln stg, compared with
+    a 2.7 billion requirement last year") is not what the claim gives for its own subject,
+    unless the claim speaks of the baseline too: the figure it is compared with differs."""
+    quantities = find_quantities(text)
+    stated_all = [(q, _counted(text, q, checker)) for q in quantities]
+    claim_compares = bool(BASELINE_WORDS.search(claim))
     for claimed in find_quantities(claim):
         counted = _counted(claim, claimed, checker)
         same = [q for q, _ in stated_all if (q.value, q.high) == (claimed.value, claimed.high)
                 and compare_quantities(claimed, q) is Agreement.AGREE]
+        compared = None if claim_compares \
+            else next((b for b in (compared_with(text, q, quantities) for q in same) if b), None)
+        if same and compared is not None and len(same) == 1 \
+                and compare_quantities(claimed, compared) is Agreement.DIFFER:
+            yield claimed, compared, Agreement.DIFFER
+            continue
         if same:
             yield claimed, same[0], Agreement.AGREE
             continue

@@ -86,6 +86,15 @@ LENGTH_UNITS = frozenset({
 DURATION_UNITS = frozenset({"years", "year", "months", "month", "weeks", "week", "days", "day",
                             "hours", "hour", "minutes", "seconds", "decades", "centuries"})
 
+# A comparison's baseline follows these words, give or take two ("rose to 12 pct from 10 pct",
+# "from above two marks", "compared with a 2.7 billion requirement"); a question or
+# claim with words of an earlier time may speak of the baseline itself ("what was it last year").
+_BASELINE_MARKER = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?|from)\s+(?:[^\W\d_]+\s+){0,2}$",
+                              re.IGNORECASE)
+BASELINE_WORDS = re.compile(r"\b(?:last|previous|previously|earlier|ago|prior|before|originally|initially|formerly)\b",
+                            re.IGNORECASE)
+_BASELINE_REACH_WORDS = 3
+_WORDS = re.compile(r"[^\W_]+")
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _WORD_NUMBER = rf"(?:(?:{_NUMBER_WORD})(?:(?:[\s-]+|(?<=hundred)\s+and\s+)(?:{_NUMBER_WORD}))*)"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -169,6 +178,26 @@ class DatePhrase:
     start: int
     end: int
     dates: tuple[DateMention, ...]
+
+
+def compared_with(text: str, quantity: Quantity, quantities: list[Quantity]) -> Quantity | None:
+    """The figure `quantity` is the baseline of, when it follows "from", "compared with",
+    "against" or "versus" right after another figure of the same unit, or has no unit of its
+    own: "12 pct" of "rose to 12 pct from 10 pct", "100 mln stg" of "100 mln stg, compared
+    with a 2.7 billion requirement". None when it is no baseline."""
+    marker = _BASELINE_MARKER.search(text[:quantity.start])
+    if marker is None:
+        return None
+    before = [q for q in quantities if q.end <= marker.start()
+              and len(_WORDS.findall(text[q.end:marker.start()])) <= _BASELINE_REACH_WORDS]
+    if not before or _unit_kind(quantity) not in (None, _unit_kind(before[-1])):
+        return None
+    return before[-1]
+
+
+def _unit_kind(quantity: Quantity) -> str | None:
+    """A figure's unit when it is a currency or a measure, else None ("a 2.7 billion requirement")."""
+    return quantity.unit if quantity.unit in CURRENCIES or quantity.is_measure else None
 
 
 def parse_number(text: str) -> float | None:

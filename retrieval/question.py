@@ -62,6 +62,9 @@ _FORMS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\bhow (long|far|close|big|large|old|high|low|small|tall|deep|wide|often|heavy|fast|near)\b"),
      AnswerType.QUANTITY),
     (re.compile(r"\b(what|which) (percentage|percent|number|amount|share|proportion)\b"), AnswerType.QUANTITY),
+    # "what's the most they can own": a superlative standing for an amount, before its clause.
+    (re.compile(rf"\b{_WH_IS} (?:the )?(?:most|least|maximum|minimum)\s+(?=(?:the|a|an|they|you|he|she|it|we|i|one|"
+                r"anyone|someone|people)\b)"), AnswerType.QUANTITY),
     # "when" asks for a date unless another question word came first ("what song were they
     # playing when the fight started?" asks for a song).
     (re.compile(rf"^(?:(?!\b(?:what|whats|which|who|whom|whose|where|why|how)\b).)*\bwhen\b"

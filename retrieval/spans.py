@@ -49,7 +49,8 @@ from .corpus import Corpus
 from .lexicon import LOCATIVE_BEFORE_NAME, ORGANISATION_WORDS, SPEECH_VERBS, fold, places, stopwords, titles
 from .names import (after_title, bare, fuller_name, is_demonym, is_month_or_weekday, name_chunks,
                     strip_leading, tokens)
-from .numbers import CURRENCIES, DURATION_UNITS, LENGTH_UNITS, date_phrases, find_quantities
+from .numbers import (BASELINE_WORDS, CURRENCIES, DURATION_UNITS, LENGTH_UNITS, compared_with, date_phrases,
+                      find_quantities)
 from .question import AUXILIARIES, AnswerType, Question
 from .span_model import Candidates, SpanModel, candidates, chooses, eligible, shipped_span_model
 from .text import Tokenizer
@@ -111,7 +112,9 @@ class SpanCandidate:
 def _quantity_candidates(text: str, question: Question, question_terms: set[str],
                          terms: Terms) -> list[SpanCandidate]:
     found = []
-    for quantity in find_quantities(text):
+    quantities = find_quantities(text)
+    baseline_asked = BASELINE_WORDS.search(question.text) is not None
+    for quantity in quantities:
         unit = quantity.unit
         duration = unit in DURATION_UNITS or bool(unit) and unit.split("-")[0] in DURATION_UNITS
         span_end = quantity.unit_end if quantity.is_measure or duration else quantity.end
@@ -128,6 +131,8 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 fit = Fit.GOOD
             elif quantity.is_measure or unit and unit.isalpha() and unit not in stopwords() and question.counted:
                 continue
+            elif question.counted and question.counted & terms(re.split(r"[;:]", text[:quantity.start])[-1]):
+                fit = Fit.GOOD  # the counted thing named before a bare figure ("hotspots ..., with more than 1,000")
             else:
                 fit = Fit.WEAK
         elif question.how == "long":
@@ -153,6 +158,10 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
             continue
         else:
             fit = Fit.GOOD if quantity.is_measure or unit in ("percent", "%") else Fit.WEAK
+        # The baseline of a comparison ("to 1.80 marks from above two marks") is not the
+        # figure asked for, unless the question asks about the earlier one.
+        if not baseline_asked and compared_with(text, quantity, quantities):
+            fit = Fit.WEAK
         found.append(SpanCandidate(quantity.start, span_end, fit))
     return found
 

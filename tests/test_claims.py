@@ -223,6 +223,20 @@ def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
     assert checker.check("The board may decide in 2011 whether to extend the scheme.", 3).verdict is Verdict.SUPPORTED
 
 
+def test_a_comparison_s_baseline_given_as_the_current_figure_is_contradicted():
+    page = ("Acme Results\n\nAcme reported a first-quarter net profit of 40 mln dlrs, compared with "
+            "55 mln dlrs a year earlier.\n")
+    engine = Engine.from_articles([article_from_text("acme", page)])
+    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    baseline = checker.check("Acme reported a first-quarter net profit of 55 mln dlrs.", 3)
+    assert baseline.verdict is Verdict.CONTRADICTED
+    assert explain(baseline.reason).startswith("the article says 40 mln dlrs, not 55 mln dlrs")
+    assert checker.check("Acme reported a first-quarter net profit of 40 mln dlrs.", 3).verdict is Verdict.SUPPORTED
+    # A claim about the earlier period may give the baseline.
+    earlier = checker.check("Acme's first-quarter net profit was 55 mln dlrs a year earlier.", 3)
+    assert earlier.verdict is not Verdict.CONTRADICTED, explain(earlier.reason)
+
+
 def test_a_misspelt_long_word_of_a_claim_is_read_as_the_article_spells_it(dam_engine):
     check = dam_engine.check("The Vallley Dam opened on Wednesday.")
     assert check.verdict is Verdict.SUPPORTED, check.explanation

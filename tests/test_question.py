@@ -22,6 +22,9 @@ TOKENIZER = Tokenizer()
     ("what did the home side win by", AnswerType.SCORE),
     ("whats the price of a ticket", AnswerType.QUANTITY),
     ("what % of the shares does it own", AnswerType.QUANTITY),
+    ("whats the most the top 10 shareholders can own", AnswerType.QUANTITY),
+    ("what is the least they will accept", AnswerType.QUANTITY),
+    ("what is the most popular song", AnswerType.OTHER),
     ("who said the plant would close", AnswerType.PERSON),
     ("where r the talks being held", AnswerType.PLACE),
 ])

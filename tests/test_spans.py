@@ -161,6 +161,10 @@ The union won a five-year deal for its members.
 The talks ended a three month-long dispute.
 
 The firm's shares fell to 1.80 dollars during the stoppage.
+
+The pound dropped to 1.20 dollars from above 1.35 dollars at the start of the year.
+
+The city leads the country in charging points, with more than 400.
 """
 
 
@@ -172,11 +176,28 @@ The firm's shares fell to 1.80 dollars during the stoppage.
     ("How much did the union members get?", "The union won", None),
     ("How long did the dispute run for?", "The talks ended", "three month-long"),
     ("How low did the firm's shares go?", "The firm's shares", "1.80 dollars"),
+    ("How low has the pound gone against the dollar?", "The pound dropped", "1.20 dollars"),
+    # The counted thing named before a bare figure.
+    ("How many charging points has the city got?", "The city leads", "more than 400"),
 ])
 def test_figures_of_the_asked_measure(question, cited, expected):
     engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
     span = span_from(engine, question, cited)
     assert (span.text if span else None) == expected
+
+
+@pytest.mark.parametrize("question, fits", [
+    ("How low has the pound gone?", {"1.20 dollars": Fit.GOOD, "1.35 dollars": Fit.WEAK}),
+    # A question about the earlier time may ask for the baseline.
+    ("How much was the pound worth at the start of the year, before the drop?",
+     {"1.20 dollars": Fit.STRONG, "1.35 dollars": Fit.STRONG}),
+])
+def test_a_comparison_s_baseline_is_a_weak_answer(question, fits):
+    engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
+    sentence = sentence_starting(engine, "The pound dropped")
+    candidates = SpanExtractor(engine.corpus, engine.tokenizer).candidates(
+        sentence.position, analyse(question, engine.tokenizer))
+    assert {sentence.text[c.start:c.end]: c.fit for c in candidates} == fits
 
 
 def test_a_lower_citation_that_shares_no_word_with_the_question_gives_no_span():
