@@ -73,8 +73,9 @@ _PERIOD = re.compile(r"\b(?:(?:by|at|before|until|towards?)\s+)?the\s+(?:end|sta
 _SITE = re.compile(r"\b(?:[Aa]t|[Ii]n|[Oo]n|[Nn]ear|[Ii]nside|[Oo]utside|[Ww]ithin)\s+(?P<site>(?:the\s+)?"
                    r"[A-Z][\w\-&.]*(?:['\u2019]s)?(?:\s+(?:of\s+(?:the\s+)?|de\s+|la\s+|&\s+)?[A-Z][\w\-&.]*"
                    r"(?:['\u2019]s)?)*)(?<!['\u2019]s)")
-# A match result: "18-17", "4-1", "five-four", "a goalless draw", "nil-nil".
-_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b(?!-)|\b(?:a\s+)?(?:goalless|scoreless|score-less)\s+draw\b|\bnil-nil\b"
+# A match result: "18-17", "24–10" (typeset with a dash), "five-four", "a goalless draw", "nil-nil".
+_SCORE = re.compile(r"\b\d{1,3}[-\u2013\u2014]\d{1,3}\b(?![-\u2013\u2014])"
+                    r"|\b(?:a\s+)?(?:goalless|scoreless|score-less)\s+draw\b|\bnil-nil\b"
                     r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|nil)-(?:zero|one|two|three|four|"
                     r"five|six|seven|eight|nine|ten|nil)\b", re.IGNORECASE)
 

@@ -127,6 +127,8 @@ Chief executive Mara Quist, 52, said the airline had been linked with Oslo and R
 Staff were given a 90-day consultation period, and the new routes start by the end of 2027.
 
 The new booking system is called SkyDesk and launches in summer 2026.
+
+The airline's football team beat the ground crew 24–10 in the charity final.
 """
 
 
@@ -146,6 +148,7 @@ def channel_engine() -> Engine:
     ("how long is the consultation period", "Staff were", "90-day"),
     ("when do the new routes start", "Staff were", "by the end of 2027"),
     ("whats the new booking system called", "The new booking", "SkyDesk"),
+    ("what was the final score", "The airline's football", "24–10"),
 ])
 def test_channel_forms_get_the_asked_kind(channel_engine, question, cited, expected):
     assert span_from(channel_engine, question, cited).text == expected
