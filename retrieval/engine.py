@@ -155,7 +155,7 @@ class Engine:
         found = self._spans.choices(parsed, position)
         text = self.corpus.sentences[position].text
         return SpanChoices(tuple(text[s:e] for s, e in zip(found.starts, found.ends)), found.features,
-                           eligible(found, parsed.answer_type, decision.span.fit if decision.span else 0),
+                           eligible(found, parsed, decision.span.fit if decision.span else 0),
                            parsed.answer_type.value, decision.found, decision.span.text if decision.span else None)
 
     def _parsed(self, question: str):

@@ -92,6 +92,8 @@ _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|
 _NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1,4}?)\W*")
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
                          "will", "would", "can", "could", "should", "may", "might", "must"})
+_QUESTION_SIGN = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b|\?"
+                            rf"|^\W*(?:{'|'.join(sorted(AUXILIARIES))})\b")
 _AUTHOR = re.compile(
     r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
     r"(author|authors|writer|writers|byline) of)\b.*\b(article|story|piece|report|this)\b"
@@ -105,7 +107,9 @@ class Question:
     a "how many/much X" question counts (an answer must be about it); `noun` the terms of
     the X in "which/what X"; `time_noun` the unit in "what year/month/day"; `preposition`
     an opening "until/since/by"; `named` the NAME of "who is NAME?"; `asks_author` marks
-    questions about who wrote the piece, answered from its byline."""
+    questions about who wrote the piece, answered from its byline; `keywords` marks a search
+    ("russian troops belarus": no question word, no question mark, no opening auxiliary),
+    answered by its sentences, not a short span."""
 
     text: str
     answer_type: AnswerType
@@ -121,6 +125,7 @@ class Question:
     asks_speaker: bool = False
     how_is: bool = False
     wants: str | None = None
+    keywords: bool = False
 
 
 # "us" typed for "U.S.": any "us" but the object of a verb or preposition that takes a person.
@@ -172,6 +177,7 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
         wants=("percent" if _PERCENT_WORDS.search(folded) else "money" if _MONEY_WORDS.search(folded) else None)
         if answer_type is AnswerType.QUANTITY else None,
         asks_speaker=answer_type is AnswerType.PERSON and bool(re.search(rf"\b{_SPEECH}\b", folded)),
+        keywords=not _QUESTION_SIGN.search(folded),
     )
 
 

@@ -114,26 +114,29 @@ class Candidates:
 _NONE = Candidates(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros((0, len(FEATURE_NAMES))))
 
 
-def chooses(answer_type: AnswerType, ruled_fit: int) -> bool:
-    """Whether the span model may choose for a question of `answer_type` whose rules' answer
-    has fit `ruled_fit` (0 for none): not for the answer types it leaves to the rules, nor for
-    a question of no answer type where the rules' answer is good in any cited sentence (a name
-    set beside the asked noun, "the party Golos", is precise wherever it stands)."""
-    if answer_type is AnswerType.OTHER:
+def chooses(question: Question, ruled_fit: int) -> bool:
+    """Whether the span model may choose for `question` whose rules' answer has fit
+    `ruled_fit` (0 for none): not for a keyword search (`Question.keywords`: nothing asks for
+    a short answer), nor for the answer types it leaves to the rules, nor for a question of no
+    answer type where the rules' answer is good in any cited sentence (a name set beside the
+    asked noun, "the party Golos", is precise wherever it stands)."""
+    if question.keywords:
+        return False
+    if question.answer_type is AnswerType.OTHER:
         return ruled_fit < _GOOD
-    return answer_type in RANKED
+    return question.answer_type in RANKED
 
 
-def eligible(found: Candidates, answer_type: AnswerType, ruled_fit: int) -> np.ndarray | None:
+def eligible(found: Candidates, question: Question, ruled_fit: int) -> np.ndarray | None:
     """Which of `found` (the first cited sentence's candidates) the span model may choose, or
     None where the rules answer alone: where it does not choose (`chooses`), and where the
     first cited sentence holds a rules' candidate of at least GOOD fit. Otherwise any candidate
     for a question of no answer type; the rules' weak ones for a type in `RANKED`, even when
     the rules' answer is a good one from a lower citation (mostly another person or place:
     SQuAD F1 0.05 against 0.51 for the model's choice in the first)."""
-    if not chooses(answer_type, ruled_fit) or found.fits.max(initial=0) >= _GOOD:
+    if not chooses(question, ruled_fit) or found.fits.max(initial=0) >= _GOOD:
         return None
-    if answer_type is AnswerType.OTHER:
+    if question.answer_type is AnswerType.OTHER:
         return np.ones(len(found.starts), dtype=bool)
     return found.fits > 0
 

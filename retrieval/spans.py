@@ -446,10 +446,10 @@ class SpanExtractor:
         the rules answer alone (a good candidate of theirs, or an answer type the model leaves
         to them) or the sentence has no candidate."""
         ruled_fit = ruled.fit if ruled else 0
-        if not positions or not chooses(question.answer_type, ruled_fit):
+        if not positions or not chooses(question, ruled_fit):
             return ruled
         found = self.choices(question, positions[0])
-        allowed = eligible(found, question.answer_type, ruled_fit)
+        allowed = eligible(found, question, ruled_fit)
         if allowed is None or not allowed.any():
             return ruled
         scores = (self.model or shipped_span_model()).scores(found.features)

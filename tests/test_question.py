@@ -73,3 +73,15 @@ def test_which_noun_said_asks_for_the_speaker():
 ])
 def test_how_much_questions_say_which_kind_of_figure(question, wants):
     assert analyse(question, TOKENIZER).wants == wants
+
+
+@pytest.mark.parametrize("text, keywords", [
+    ("russian troops belarus", True),
+    ("lukashenko constitution", True),
+    ("how many troops", False),
+    ("troops in belarus?", False),
+    ("is lukashenko staying until 2035", False),
+    ("whos rau", False),
+])
+def test_a_search_without_question_word_or_mark_is_keywords(text, keywords):
+    assert analyse(text, Tokenizer()).keywords is keywords

@@ -11,7 +11,7 @@ import pytest
 from retrieval import Engine
 from retrieval.corpus import article_from_text
 from retrieval.numbers import date_phrases
-from retrieval.question import AnswerType, analyse
+from retrieval.question import AnswerType, Question, analyse
 from retrieval.span_model import (FEATURE_NAMES, RANKED, Candidates, SpanModel, candidates, chooses, eligible,
                                   question_form, shipped_span_model)
 from retrieval.spans import SpanExtractor
@@ -122,15 +122,22 @@ def test_the_model_chooses_only_where_the_rules_have_no_good_candidate():
         return Candidates(np.arange(len(fits)), np.arange(len(fits)) + 1, np.array(fits),
                           np.zeros((len(fits), len(FEATURE_NAMES))))
 
-    assert eligible(found(0, 1, 0), AnswerType.QUANTITY, 0) is None
-    assert eligible(found(0, 1, 0), AnswerType.DATE, 1) is None
+    def asking(kind: AnswerType, keywords: bool = False) -> Question:
+        return Question("q", kind, ("q",), ("q",), keywords=keywords)
+
+    assert eligible(found(0, 1, 0), asking(AnswerType.QUANTITY), 0) is None
+    assert eligible(found(0, 1, 0), asking(AnswerType.DATE), 1) is None
     for kind in RANKED:
-        assert eligible(found(0, 2, 1), kind, 2) is None
-        assert eligible(found(0, 1, 0), kind, 3).tolist() == [False, True, False]
-    assert eligible(found(0, 1, 0), AnswerType.OTHER, 2) is None
-    assert eligible(found(0, 1, 0), AnswerType.OTHER, 1).tolist() == [True, True, True]
-    assert [chooses(kind, 0) for kind in AnswerType] == [kind in (*RANKED, AnswerType.OTHER) for kind in AnswerType]
-    assert not chooses(AnswerType.OTHER, 2) and chooses(AnswerType.PERSON, 3)
+        assert eligible(found(0, 2, 1), asking(kind), 2) is None
+        assert eligible(found(0, 1, 0), asking(kind), 3).tolist() == [False, True, False]
+    assert eligible(found(0, 1, 0), asking(AnswerType.OTHER), 2) is None
+    assert eligible(found(0, 1, 0), asking(AnswerType.OTHER), 1).tolist() == [True, True, True]
+    assert [chooses(asking(kind), 0) for kind in AnswerType] == [kind in (*RANKED, AnswerType.OTHER)
+                                                                 for kind in AnswerType]
+    assert not chooses(asking(AnswerType.OTHER), 2) and chooses(asking(AnswerType.PERSON), 3)
+    # A keyword search asks for no short answer.
+    assert not chooses(asking(AnswerType.OTHER, keywords=True), 0)
+    assert eligible(found(0, 1, 0), asking(AnswerType.OTHER, keywords=True), 0) is None
 
 
 @pytest.mark.parametrize("question, form", [
