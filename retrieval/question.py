@@ -93,7 +93,7 @@ _NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
                          "will", "would", "can", "could", "should", "may", "might", "must"})
 _QUESTION_SIGN = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b|\?"
-                            rf"|^\W*(?:{'|'.join(sorted(AUXILIARIES))})\b")
+                            rf"|^\W*(?:{'|'.join(sorted(AUXILIARIES))}|name|list|identify|give)\b")
 _AUTHOR = re.compile(
     r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
     r"(author|authors|writer|writers|byline) of)\b.*\b(article|story|piece|report|this)\b"
@@ -108,7 +108,7 @@ class Question:
     the X in "which/what X"; `time_noun` the unit in "what year/month/day"; `preposition`
     an opening "until/since/by"; `named` the NAME of "who is NAME?"; `asks_author` marks
     questions about who wrote the piece, answered from its byline; `keywords` marks a search
-    ("russian troops belarus": no question word, no question mark, no opening auxiliary),
+    ("russian troops belarus": no question word or mark, no opening auxiliary or "name/list"),
     answered by its sentences, not a short span."""
 
     text: str

@@ -82,6 +82,7 @@ def test_how_much_questions_say_which_kind_of_figure(question, wants):
     ("troops in belarus?", False),
     ("is lukashenko staying until 2035", False),
     ("whos rau", False),
+    ("name one other fault", False),
 ])
 def test_a_search_without_question_word_or_mark_is_keywords(text, keywords):
     assert analyse(text, Tokenizer()).keywords is keywords
