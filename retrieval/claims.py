@@ -64,6 +64,10 @@ _NEGATION_REACH_WORDS = 6
 _UNTIL = frozenset({"until", "till"})
 _SUBJECT_REACH_WORDS = 3
 _COUNTED_WORDS = 4
+# Modal and forecast verbs: a figure they govern is expected, not stated.
+_FORECAST = re.compile(r"will|would|could|might|may|shall|expects?|expected|expecting|predicts?|predicted|"
+                       r"predicting|forecasts?|forecasting|projects?|projected|projecting", re.IGNORECASE)
+_FORECAST_REACH_WORDS = 6
 MONEY, PERCENT = "<money>", "<percent>"
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
@@ -509,11 +513,12 @@ def _quantity_pairs(claim: str, text: str, checker: ClaimChecker):
     quantities = find_quantities(text)
     stated_all = [(q, _counted(text, q, checker)) for q in quantities]
     claim_compares = bool(BASELINE_WORDS.search(claim))
-    for claimed in find_quantities(claim):
+    claimed_all = find_quantities(claim)
+    for claimed in claimed_all:
         counted = _counted(claim, claimed, checker)
         same = [q for q, _ in stated_all if (q.value, q.high) == (claimed.value, claimed.high)
                 and compare_quantities(claimed, q) is Agreement.AGREE]
-        compared = None if claim_compares \
+        compared = None if claim_compares or compared_with(claim, claimed, claimed_all) \
             else next((b for b in (compared_with(text, q, quantities) for q in same) if b), None)
         if same and compared is not None and len(same) == 1 \
                 and compare_quantities(claimed, compared) is Agreement.DIFFER:
@@ -531,7 +536,16 @@ def _quantity_pairs(claim: str, text: str, checker: ClaimChecker):
         agreeing = [r for r in results if r[1] is Agreement.AGREE]
         unsure = [r for r in results if r[1] is Agreement.UNSURE]
         stated, agreement = (agreeing or unsure or results)[0]
+        if agreement is Agreement.DIFFER and _forecast(claim, claimed) != _forecast(text, stated):
+            agreement = Agreement.UNSURE  # a forecast's figure and a stated one count different things
         yield claimed, stated, agreement
+
+
+def _forecast(text: str, quantity: Quantity) -> bool:
+    """Whether a modal or forecast verb governs the figure: one of the few words before it in
+    its clause ("would fall to 1.60 marks", "expects profits of 5 mln dlrs")."""
+    clause = re.split(r"[;:]", text[:quantity.start])[-1]
+    return any(_FORECAST.fullmatch(w) for w in _WORD.findall(clause)[-_FORECAST_REACH_WORDS:])
 
 
 def _counted(text: str, quantity: Quantity, checker: ClaimChecker) -> list[str]:

@@ -185,7 +185,8 @@ def compared_with(text: str, quantity: Quantity, quantities: list[Quantity]) -> 
     "against" or "versus" right after another figure of the same unit, or has no unit of its
     own: "12 pct" of "rose to 12 pct from 10 pct", "100 mln stg" of "100 mln stg, compared
     with a 2.7 billion requirement". None when it is no baseline."""
-    marker = _BASELINE_MARKER.search(text[:quantity.start])
+    opening = re.match(r"from\s+", text[quantity.start:quantity.end], re.IGNORECASE)  # read as a range's "from"
+    marker = _BASELINE_MARKER.search(text[:quantity.start] + (opening.group() if opening else ""))
     if marker is None:
         return None
     before = [q for q in quantities if q.end <= marker.start()

@@ -232,9 +232,20 @@ def test_a_comparison_s_baseline_given_as_the_current_figure_is_contradicted():
     assert baseline.verdict is Verdict.CONTRADICTED
     assert explain(baseline.reason).startswith("the article says 40 mln dlrs, not 55 mln dlrs")
     assert checker.check("Acme reported a first-quarter net profit of 40 mln dlrs.", 3).verdict is Verdict.SUPPORTED
-    # A claim about the earlier period may give the baseline.
+    # A claim about the earlier period, or one that makes the comparison itself, may give the baseline.
     earlier = checker.check("Acme's first-quarter net profit was 55 mln dlrs a year earlier.", 3)
     assert earlier.verdict is not Verdict.CONTRADICTED, explain(earlier.reason)
+    both = checker.check("Acme reported a first-quarter net profit of 40 mln dlrs, down from 55 mln dlrs.", 3)
+    assert both.verdict is Verdict.SUPPORTED, explain(both.reason)
+
+
+def test_a_forecast_s_figure_is_not_contradicted_by_a_stated_one():
+    page = "Dollar Slides\n\nThe dollar dropped to 1.80 marks this week, dealers said.\n"
+    engine = Engine.from_articles([article_from_text("dollar", page)])
+    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    assert checker.check("The dollar dropped to 1.60 marks this week.", 3).verdict is Verdict.CONTRADICTED
+    forecast = checker.check("Dealers said the dollar would drop to 1.60 marks.", 3)
+    assert forecast.verdict is not Verdict.CONTRADICTED, explain(forecast.reason)
 
 
 def test_a_misspelt_long_word_of_a_claim_is_read_as_the_article_spells_it(dam_engine):
