@@ -92,8 +92,7 @@ _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|
 _NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1,4}?)\W*")
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
                          "will", "would", "can", "could", "should", "may", "might", "must"})
-_QUESTION_SIGN = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b|\?"
-                            rf"|^\W*(?:{'|'.join(sorted(AUXILIARIES))}|name|list|identify|give)\b")
+_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b|^\W*(?:name|list|identify)\b")
 _AUTHOR = re.compile(
     r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
     r"(author|authors|writer|writers|byline) of)\b.*\b(article|story|piece|report|this)\b"
@@ -107,9 +106,9 @@ class Question:
     a "how many/much X" question counts (an answer must be about it); `noun` the terms of
     the X in "which/what X"; `time_noun` the unit in "what year/month/day"; `preposition`
     an opening "until/since/by"; `named` the NAME of "who is NAME?"; `asks_author` marks
-    questions about who wrote the piece, answered from its byline; `keywords` marks a search
-    ("russian troops belarus": no question word or mark, no opening auxiliary or "name/list"),
-    answered by its sentences, not a short span."""
+    questions about who wrote the piece, answered from its byline; `asks_for_thing` is False
+    for a keyword search or a yes/no question ("russian troops belarus", "did russia send
+    troops?": no question word, no opening "name/list"), answered by its sentences alone."""
 
     text: str
     answer_type: AnswerType
@@ -125,7 +124,7 @@ class Question:
     asks_speaker: bool = False
     how_is: bool = False
     wants: str | None = None
-    keywords: bool = False
+    asks_for_thing: bool = True
 
 
 # "us" typed for "U.S.": any "us" but the object of a verb or preposition that takes a person.
@@ -177,7 +176,7 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
         wants=("percent" if _PERCENT_WORDS.search(folded) else "money" if _MONEY_WORDS.search(folded) else None)
         if answer_type is AnswerType.QUANTITY else None,
         asks_speaker=answer_type is AnswerType.PERSON and bool(re.search(rf"\b{_SPEECH}\b", folded)),
-        keywords=not _QUESTION_SIGN.search(folded),
+        asks_for_thing=bool(_QUESTION_WORD.search(folded)),
     )
 
 

@@ -116,11 +116,11 @@ _NONE = Candidates(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros((0,
 
 def chooses(question: Question, ruled_fit: int) -> bool:
     """Whether the span model may choose for `question` whose rules' answer has fit
-    `ruled_fit` (0 for none): not for a keyword search (`Question.keywords`: nothing asks for
-    a short answer), nor for the answer types it leaves to the rules, nor for a question of no
-    answer type where the rules' answer is good in any cited sentence (a name set beside the
-    asked noun, "the party Golos", is precise wherever it stands)."""
-    if question.keywords:
+    `ruled_fit` (0 for none): not for a keyword search or a yes/no question (no thing is asked
+    for: `Question.asks_for_thing`), nor for the answer types it leaves to the rules, nor for a
+    question of no answer type where the rules' answer is good in any cited sentence (a name
+    set beside the asked noun, "the party Golos", is precise wherever it stands)."""
+    if not question.asks_for_thing:
         return False
     if question.answer_type is AnswerType.OTHER:
         return ruled_fit < _GOOD

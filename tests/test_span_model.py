@@ -122,8 +122,8 @@ def test_the_model_chooses_only_where_the_rules_have_no_good_candidate():
         return Candidates(np.arange(len(fits)), np.arange(len(fits)) + 1, np.array(fits),
                           np.zeros((len(fits), len(FEATURE_NAMES))))
 
-    def asking(kind: AnswerType, keywords: bool = False) -> Question:
-        return Question("q", kind, ("q",), ("q",), keywords=keywords)
+    def asking(kind: AnswerType, asks_for_thing: bool = True) -> Question:
+        return Question("q", kind, ("q",), ("q",), asks_for_thing=asks_for_thing)
 
     assert eligible(found(0, 1, 0), asking(AnswerType.QUANTITY), 0) is None
     assert eligible(found(0, 1, 0), asking(AnswerType.DATE), 1) is None
@@ -135,9 +135,9 @@ def test_the_model_chooses_only_where_the_rules_have_no_good_candidate():
     assert [chooses(asking(kind), 0) for kind in AnswerType] == [kind in (*RANKED, AnswerType.OTHER)
                                                                  for kind in AnswerType]
     assert not chooses(asking(AnswerType.OTHER), 2) and chooses(asking(AnswerType.PERSON), 3)
-    # A keyword search asks for no short answer.
-    assert not chooses(asking(AnswerType.OTHER, keywords=True), 0)
-    assert eligible(found(0, 1, 0), asking(AnswerType.OTHER, keywords=True), 0) is None
+    # A keyword search or a yes/no question asks for no thing a short answer could give.
+    assert not chooses(asking(AnswerType.OTHER, asks_for_thing=False), 0)
+    assert eligible(found(0, 1, 0), asking(AnswerType.OTHER, asks_for_thing=False), 0) is None
 
 
 @pytest.mark.parametrize("question, form", [
