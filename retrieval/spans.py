@@ -128,7 +128,7 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 fit = Fit.STRONG
             elif question.wants and _figure_kind(text, quantity):
                 fit = Fit.WEAK
-            elif question.how == "much" and quantity.is_measure or _has_currency_sign(text, quantity):
+            elif question.how == "much" and (quantity.is_measure or _has_currency_sign(text, quantity)):
                 fit = Fit.GOOD
             elif quantity.is_measure or unit and unit.isalpha() and unit not in stopwords() and question.counted:
                 continue

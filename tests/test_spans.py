@@ -168,6 +168,8 @@ The firm's shares fell to 1.80 dollars during the stoppage.
 The pound dropped to 1.20 dollars from above 1.35 dollars at the start of the year.
 
 The city leads the country in charging points, with more than 400.
+
+The union paid out £50,000 in strike pay.
 """
 
 
@@ -187,6 +189,18 @@ def test_figures_of_the_asked_measure(question, cited, expected):
     engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
     span = span_from(engine, question, cited)
     assert (span.text if span else None) == expected
+
+
+def test_a_sum_of_money_counts_no_people():
+    engine = Engine.from_articles([article_from_text("strike", STRIKE_PAGE)])
+    sentence = sentence_starting(engine, "The union paid")
+    extractor = SpanExtractor(engine.corpus, engine.tokenizer)
+
+    def fits(question: str) -> set[Fit]:
+        return {c.fit for c in extractor.candidates(sentence.position, analyse(question, engine.tokenizer))}
+
+    assert fits("How many people did the union have out on strike?") == {Fit.WEAK}
+    assert fits("How much did the union pay?") == {Fit.STRONG}
 
 
 @pytest.mark.parametrize("question, fits", [
