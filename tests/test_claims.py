@@ -137,10 +137,15 @@ Inspectors said traffic would use the ferry meanwhile.
 """
 
 
+def rules_checker(page: str) -> ClaimChecker:
+    """A checker by the rules alone (no verdict model) over one made-up article."""
+    engine = Engine.from_articles([article_from_text("page", page)])
+    return ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+
+
 @pytest.fixture(scope="module")
 def bridge_checker() -> ClaimChecker:
-    engine = Engine.from_articles([article_from_text("bridge", BRIDGE_PAGE)])
-    return ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    return rules_checker(BRIDGE_PAGE)
 
 
 @pytest.mark.parametrize("claim, verdict, kind", [
@@ -167,8 +172,7 @@ def test_a_demonym_before_the_same_word_contradicts():
 
 def test_two_negations_compare_only_what_they_negate_first():
     page = "Talks\n\nThe mayor said there was no place for anger in the debate.\n"
-    engine = Engine.from_articles([article_from_text("talks", page)])
-    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    checker = rules_checker(page)
     finding = checker.check("The mayor said there was no room for anger in the debate.", 3)
     assert finding.verdict is not Verdict.CONTRADICTED
 
@@ -186,8 +190,7 @@ Rovers ran out 3-2 winners at United on Saturday.
 
 @pytest.fixture(scope="module")
 def router_checker() -> ClaimChecker:
-    engine = Engine.from_articles([article_from_text("router", ROUTER_PAGE)])
-    return ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    return rules_checker(ROUTER_PAGE)
 
 
 @pytest.mark.parametrize("claim, verdict, kind", [
@@ -206,8 +209,7 @@ def test_opposites_and_stance(router_checker, claim, verdict, kind):
 
 def test_the_headline_s_names_are_what_every_sentence_is_about():
     page = "Acme Recalls Kettles\n\nThe firm said the recall covers 12,000 kettles sold since May.\n"
-    engine = Engine.from_articles([article_from_text("acme", page)])
-    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    checker = rules_checker(page)
     assert checker.check("Acme's recall covers 12,000 kettles.", 3).verdict is Verdict.SUPPORTED
     assert checker.check("Acme's recall covers 15,000 kettles.", 3).verdict is Verdict.CONTRADICTED
     assert checker.check("Zenith's recall covers 12,000 kettles.", 3).verdict is not Verdict.SUPPORTED
@@ -216,8 +218,7 @@ def test_the_headline_s_names_are_what_every_sentence_is_about():
 def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
     page = ("Travel Passes\n\nThe first passes will be issued in 2008, and the board may decide in 2011 "
             "whether to extend the scheme.\n")
-    engine = Engine.from_articles([article_from_text("passes", page)])
-    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    checker = rules_checker(page)
     issued = checker.check("The first passes will be issued in 2011.", 3)
     assert issued.verdict is Verdict.CONTRADICTED and explain(issued.reason).startswith("the article says 2008, not 2011")
     assert checker.check("The board may decide in 2011 whether to extend the scheme.", 3).verdict is Verdict.SUPPORTED
@@ -226,8 +227,7 @@ def test_a_date_is_compared_with_the_one_that_follows_the_same_verb():
 def test_a_comparison_s_baseline_given_as_the_current_figure_is_contradicted():
     page = ("Acme Results\n\nAcme reported a first-quarter net profit of 40 mln dlrs, compared with "
             "55 mln dlrs a year earlier.\n")
-    engine = Engine.from_articles([article_from_text("acme", page)])
-    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    checker = rules_checker(page)
     baseline = checker.check("Acme reported a first-quarter net profit of 55 mln dlrs.", 3)
     assert baseline.verdict is Verdict.CONTRADICTED
     assert explain(baseline.reason).startswith("the article says 40 mln dlrs, not 55 mln dlrs")
@@ -241,8 +241,7 @@ def test_a_comparison_s_baseline_given_as_the_current_figure_is_contradicted():
 
 def test_a_forecast_s_figure_is_not_contradicted_by_a_stated_one():
     page = "Dollar Slides\n\nThe dollar dropped to 1.80 marks this week, dealers said.\n"
-    engine = Engine.from_articles([article_from_text("dollar", page)])
-    checker = ClaimChecker(engine.corpus, engine.evidence, engine.tokenizer, Lexicon())
+    checker = rules_checker(page)
     assert checker.check("The dollar dropped to 1.60 marks this week.", 3).verdict is Verdict.CONTRADICTED
     forecast = checker.check("Dealers said the dollar would drop to 1.60 marks.", 3)
     assert forecast.verdict is not Verdict.CONTRADICTED, explain(forecast.reason)
