@@ -21,7 +21,10 @@ decides, by rule:
                   related evidence, but no rule decides.
 A sentence is "about" the claim when it covers `SUPPORT_SHARE` of the content words the
 articles use at all (a claim's own wording, "run" for "conduct", is not a missing fact).
-Figures are compared with their hedges (`numbers.compare_quantities`).
+Figures are compared with their hedges (`numbers.compare_quantities`); a comparison's
+baseline ("compared with 55 mln dlrs a year earlier") is not a figure the sentence gives for
+its subject, and a forecast's figure ("would fall to 1.60 marks") does not count what a
+stated one counts.
 
 `ClaimChecker.check` returns a `Finding`: the verdict, the evidence positions best first,
 each with its BM25 relevance and its coverage, and a `Reason` holding the kind of mismatch,

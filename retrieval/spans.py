@@ -3,7 +3,8 @@
 An answer is a span of one of the cited sentences, of the kind the question asks for:
   quantity  a figure with its hedge, and its unit when that is a measure ("30,000",
             "some 100,000", "nearly 600 miles"); for "how many X" one that counts X, for
-            "how long/far/close" one in miles or days;
+            "how long/far/close" one in miles or days; a comparison's baseline only weakly
+            ("two marks" of "to 1.80 marks from above two marks");
   date      a date, date list or range, year, month or weekday ("Feb. 10 and Feb. 20",
             "2035", "Monday"); for "what year" one with a year;
   person    a name chunk with titles and the question's own words stripped ("Zbigniew
