@@ -150,7 +150,8 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
                 continue
             fit = Fit.STRONG
         elif question.how == "old":
-            if unit in ("years", "year", "year-old") or re.match(r"-year-old", text[quantity.end:]):
+            if unit in ("years", "year", "year-old") or re.match(r"-year-old", text[quantity.end:]) \
+                    or re.search(r"\baged\s+$", text[:quantity.start], re.IGNORECASE) and 0 < quantity.value < 125:
                 fit = Fit.STRONG
             elif _AGE_APPOSITION.match(text[:quantity.end + 1][::-1]) and 0 < quantity.value < 125:
                 fit = Fit.GOOD

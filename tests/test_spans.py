@@ -129,6 +129,8 @@ Staff were given a 90-day consultation period, and the new routes start by the e
 The new booking system is called SkyDesk and launches in summer 2026.
 
 The airline's football team beat the ground crew 24–10 in the charity final.
+
+The pilot, a man aged 51 from Riga, flew the first route in 3 hours.
 """
 
 
@@ -144,6 +146,7 @@ def channel_engine() -> Engine:
     ("why wont the deal cost jobs", "The union", "both carriers were growing"),
     ("what did the union say about jobs", "The union", "the deal would not cost any jobs because both carriers were growing"),
     ("how old is mara quist", "Chief executive", "52"),
+    ("how old was the pilot", "The pilot, a man", "51"),
     ("which cities has the airline been linked with", "Chief executive", "Oslo and Riga"),
     ("how long is the consultation period", "Staff were", "90-day"),
     ("when do the new routes start", "Staff were", "by the end of 2027"),
