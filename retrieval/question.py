@@ -92,6 +92,7 @@ _TIME_NOUN = re.compile(r"\b(?:what|which|in what|until what)\s+(year|month|day|
 _NAMED = re.compile(r"\s*who\s+(?:is|was|are|were)\s+(?P<name>(?:[\w'.\-]+\s*){1,4}?)\W*")
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had",
                          "will", "would", "can", "could", "should", "may", "might", "must"})
+_CHOICE = re.compile(r"(?:[^\W\d_][\w'-]*,\s+)*[^\W\d_][\w'-]*,?\s+or\s+(?:(?:a|an|the)\s+)?[^\W\d_][\w'-]*")
 _QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b|^\W*(?:name|list|identify)\b")
 _AUTHOR = re.compile(
     r"\b(who (wrote|writes|authored|reported|is the (author|writer|reporter))|"
@@ -108,7 +109,8 @@ class Question:
     an opening "until/since/by"; `named` the NAME of "who is NAME?"; `asks_author` marks
     questions about who wrote the piece, answered from its byline; `asks_for_thing` is False
     for a keyword search or a yes/no question ("russian troops belarus", "did russia send
-    troops?": no question word, no opening "name/list"), answered by its sentences alone."""
+    troops?": no question word, no opening "name/list"), answered by its sentences alone;
+    `alternatives` the two words a choice question offers ("high-voltage or low-voltage?")."""
 
     text: str
     answer_type: AnswerType
@@ -125,6 +127,7 @@ class Question:
     how_is: bool = False
     wants: str | None = None
     asks_for_thing: bool = True
+    alternatives: tuple[str, ...] = ()
 
 
 # "us" typed for "U.S.": any "us" but the object of a verb or preposition that takes a person.
@@ -161,6 +164,7 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
     time_noun = _TIME_NOUN.search(folded)
     words = re.findall(r"[^\W_]+(?:['.\-][^\W_]+)*\.?", folded)
     named = _NAMED.fullmatch(folded)
+    asks_for_thing = bool(_QUESTION_WORD.search(folded))
     if named and any(word in stopwords() for word in named.group("name").split()):
         named = None
     return Question(
@@ -176,8 +180,21 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
         wants=("percent" if _PERCENT_WORDS.search(folded) else "money" if _MONEY_WORDS.search(folded) else None)
         if answer_type is AnswerType.QUANTITY else None,
         asks_speaker=answer_type is AnswerType.PERSON and bool(re.search(rf"\b{_SPEECH}\b", folded)),
-        asks_for_thing=bool(_QUESTION_WORD.search(folded)),
+        asks_for_thing=asks_for_thing,
+        # A choice is asked in a yes/no question's form ("were they high-voltage or low-voltage?");
+        # in a wh-question "or" joins words of one phrase ("upper or lower bounds").
+        alternatives=() if asks_for_thing else _alternatives(folded),
     )
+
+
+def _alternatives(text: str) -> tuple[str, ...]:
+    """The words a choice question offers ("high-voltage or low-voltage?", "predators,
+    vegetarian or parasitic?"), none of them a stop word; () when it offers none."""
+    for choice in _CHOICE.finditer(text):
+        words = tuple(re.split(r",?\s+or\s+(?:(?:a|an|the)\s+)?|,\s+", choice.group()))
+        if not set(words) & stopwords():
+            return words
+    return ()
 
 
 def _phrase_after(text: str) -> list[str]:

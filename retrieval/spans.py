@@ -18,7 +18,8 @@ An answer is a span of one of the cited sentences, of the kind the question asks
   name      what a thing is called ("called Spotlight");
   score     a match result ("18-17", "a goalless draw");
   other     for "which/what NOUN" the name set beside that noun ("the party Golos"), or
-            weakly any name the question does not give.
+            weakly any name the question does not give; for a choice question ("high-voltage
+            or low-voltage?") the one alternative the sentence uses.
 "Who said ..." questions also take the sentence's speaker.
 Each candidate has a `Fit` to the question's form. Candidates made only of the question's
 own words are dropped. The best candidate is one of at least `Fit.GOOD` in the best-ranked
@@ -320,6 +321,8 @@ def _named_thing_candidates(text: str, question: Question, question_terms: set[s
     "the party, Golos,"), a name whose last word is the noun ("United Airlines" for "which
     airline"), or a name led by the question's words ("French President Emmanuel Macron" for
     "which French president"); weakly, any name or list of names the question does not give."""
+    if question.alternatives:
+        return _choice_candidates(text, question.alternatives, terms)
     found = []
     if not question.noun:
         return found
@@ -340,6 +343,23 @@ def _named_thing_candidates(text: str, question: Question, question_terms: set[s
         if start < first < end and terms(text[start:first]) & question.noun:
             found.append(SpanCandidate(first, end, Fit.GOOD))
     return found
+
+
+def _choice_candidates(text: str, alternatives: tuple[str, ...], terms: Terms) -> list[SpanCandidate]:
+    """For a choice question ("high-voltage or low-voltage?"): the word of the sentence that
+    is one of the alternatives by its terms ("successfully" for "success"), when the
+    sentence uses exactly one of them; nothing when it uses several or none."""
+    offered = [terms(a) for a in alternatives]
+    used = {}
+    for token in tokens(text):
+        said = terms(token.text)
+        for number, wanted in enumerate(offered):
+            if wanted and said == wanted:
+                used.setdefault(number, token)
+    if len(used) != 1:
+        return []
+    token = next(iter(used.values()))
+    return [SpanCandidate(token.start, token.end, Fit.STRONG)]
 
 
 def _name_lists(text: str, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -401,7 +421,9 @@ class SpanExtractor:
         found = EXTRACTORS[question.answer_type](text, question, question_terms, self.terms)
         if question.named:
             return tuple(found)
-        return tuple(c for c in found if not self.terms(text[c.start:c.end]) <= question_terms)
+        # The alternatives of a choice question are the question's own words, and its answer.
+        own = question_terms.difference(*map(self.terms, question.alternatives))
+        return tuple(c for c in found if not self.terms(text[c.start:c.end]) <= own)
 
     def holds_answer_type(self, position: int, question: Question) -> bool:
         """Whether the sentence holds a thing of the question's answer type that is not made

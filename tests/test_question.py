@@ -87,3 +87,14 @@ def test_how_much_questions_say_which_kind_of_figure(question, wants):
 ])
 def test_a_keyword_search_or_a_yes_no_question_asks_for_no_thing(text, asks_for_thing):
     assert analyse(text, Tokenizer()).asks_for_thing is asks_for_thing
+
+
+@pytest.mark.parametrize("text, alternatives", [
+    ("Were Tesla's experiments high-voltage or low-voltage?", ("high-voltage", "low-voltage")),
+    ("are ctenophores predators, vegetarian or parasitic", ("predators", "vegetarian", "parasitic")),
+    # In a wh-question "or" joins words of one phrase; "this or that" offers no content word.
+    ("What expression is used to convey upper or lower bounds?", ()),
+    ("is it this or that?", ()),
+])
+def test_a_choice_question_offers_its_alternatives(text, alternatives):
+    assert analyse(text, Tokenizer()).alternatives == alternatives
