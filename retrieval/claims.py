@@ -56,6 +56,7 @@ from .text import Tokenizer, stem
 ABOUT_SHARE = 0.5
 MIN_CLAIM_SPELLED = 6
 _SPELLED_CACHE = 65_536
+_VOCABULARY_CACHE = 1_024
 SUPPORT_SHARE = 0.75
 # Negations, and verbs that say an act did not happen ("refused to vote").
 _NEGATION = re.compile(r"\b(?:not|never|no|without|nor|neither|cannot|(?:refus|declin|fail)(?:e|es|ed|ing|s)?\s+to)\b"
@@ -239,13 +240,14 @@ def choose_verdict(probabilities: dict[str, float], features: dict[str, float],
 
 
 def claim_features(claim: str, ranked: tuple[ScoredEvidence, ...], judged: tuple[_Judgement, ...],
-                   weights: dict[str, float], unknown: list[str], held: set[str], best_text: str,
+                   weights: dict[str, float], unknown: list[str], held: set[str], best: Sentence,
                    checker: "ClaimChecker") -> dict[str, float]:
     """The verdict model's inputs: how much of the claim the best sentences hold (`held`: the
     best sentence's terms as `ClaimChecker.held` gives them), what the rules found in them
     (agreeing or differing figures, dates, places, negations, opposite words, another
-    subject), and the claim's own form. None depends on the corpus's size."""
-    known = {t: w for t, w in weights.items() if checker.known(t)}
+    subject), and the claim's own form. None depends on the corpus's size: words the best
+    sentence's article never uses are the claim's own wording, whatever other articles say."""
+    known = {t: w for t, w in weights.items() if checker.used_in(best.doc, t)}
     mass = sum(weights.values()) or 1.0
     missing = [w for t, w in weights.items() if t not in held]
     kinds = [j.reason.kind for j in judged]
@@ -266,8 +268,8 @@ def claim_features(claim: str, ranked: tuple[ScoredEvidence, ...], judged: tuple
         "any_supporting": float(any(k in _SUPPORTING for k in kinds)),
         # The best sentence negates a word of the claim or puts its opposite, whether or not
         # the rules found it about the claim.
-        "best_conflict": float(bool(_negation_mismatch(claim, best_text, list(weights), checker)
-                                    or _opposite_words(claim, best_text, checker.lexicon))),
+        "best_conflict": float(bool(_negation_mismatch(claim, best.text, list(weights), checker)
+                                    or _opposite_words(claim, best.text, checker.lexicon))),
     }
     for kind in Mismatch:
         features[f"best_{kind.name.lower()}"] = float(kinds[0] is kind)
@@ -325,6 +327,7 @@ class ClaimChecker:
         self.aliases = lexicon.place_aliases(tokenizer)
         self._headlines: dict[str, frozenset[str]] = {}
         self.spelled = lru_cache(maxsize=_SPELLED_CACHE)(self._spelled)
+        self.vocabulary = lru_cache(maxsize=_VOCABULARY_CACHE)(self._vocabulary)
         self._alias_sources: dict[str, list[str]] = {}
         for name, place in self.aliases.items():
             self._alias_sources.setdefault(place, []).append(name)
@@ -363,6 +366,14 @@ class ClaimChecker:
                     break
                 held |= names & {self.aliases.get(t, t) for t in self.evidence.terms_of(earlier).terms}
         return held
+
+    def used_in(self, doc: str, term: str) -> bool:
+        """Whether article `doc` uses the term (a place also by its demonym)."""
+        vocabulary = self.vocabulary(doc)
+        return term in vocabulary or any(t in vocabulary for t in self._alias_sources.get(term, ()))
+
+    def _vocabulary(self, doc: str) -> frozenset[str]:
+        return frozenset().union(*(self.evidence.terms_of(p).terms for p in self.corpus.article_sentences(doc)))
 
     def _headline_terms(self, doc: str) -> frozenset[str]:
         if doc not in self._headlines:
@@ -427,7 +438,7 @@ class ClaimChecker:
                           ref=self.ref(best))
         else:
             stop = None
-        features = claim_features(claim, ranked, judged, weights, unknown, held_at[best.position], best.text, self)
+        features = claim_features(claim, ranked, judged, weights, unknown, held_at[best.position], best, self)
         return Assessment(claim, ranked, judged, features, stop)
 
     def _judge(self, claim: str, sentence: Sentence, weights: dict[str, float],

@@ -260,3 +260,17 @@ def test_a_sentence_that_negates_the_claim_is_never_its_paraphrase():
     probabilities = {"supported": 0.9, "contradicted": 0.05, "not_in_article": 0.05}
     assert choose_verdict(probabilities, {**features, "best_conflict": 0.0}, 0.5)[0] is Verdict.SUPPORTED
     assert choose_verdict(probabilities, {**features, "best_conflict": 1.0}, 0.5)[0] is Verdict.NOT_IN_ARTICLE
+
+
+def test_a_claim_gets_the_same_verdict_beside_other_articles():
+    # The verdict model reads which claim words the best sentence's article uses, as it was
+    # trained: another article using "inaugurated" does not make it a fact the dam's lacks.
+    dam = article_from_text("dam", "Valley Dam Opens\n\nThe new Valley Dam opened on Wednesday after three years "
+                                   "of delays, the water agency said.\n")
+    library = article_from_text("library", "Library Opens\n\nThe mayor inaugurated the city library on Friday, "
+                                           "and officials celebrated the long-awaited reopening.\n")
+    alone, beside = Engine.from_articles([dam]), Engine.from_articles([dam, library])
+    for claim in ("The Valley Dam was inaugurated on Wednesday.",
+                  "Officials celebrated the Valley Dam opening on Wednesday.",
+                  "The long-awaited Valley Dam opened on Wednesday."):
+        assert beside.check(claim).verdict is alone.check(claim).verdict, claim
