@@ -369,8 +369,11 @@ class ClaimChecker:
 
     def used_in(self, doc: str, term: str) -> bool:
         """Whether article `doc` uses the term (a place also by its demonym)."""
-        vocabulary = self.vocabulary(doc)
-        return term in vocabulary or any(t in vocabulary for t in self._alias_sources.get(term, ()))
+        return not self.vocabulary(doc).isdisjoint(self._with_demonyms(term))
+
+    def _with_demonyms(self, term: str) -> tuple[str, ...]:
+        """The term and, for a place, the demonyms that stand for it."""
+        return (term, *self._alias_sources.get(term, ()))
 
     def _vocabulary(self, doc: str) -> frozenset[str]:
         return frozenset().union(*(self.evidence.terms_of(p).terms for p in self.corpus.article_sentences(doc)))
@@ -383,8 +386,7 @@ class ClaimChecker:
 
     def known(self, term: str) -> bool:
         """Whether the articles use the term (a place also by its demonym)."""
-        return self.evidence.known(term) or any(
-            self.evidence.known(t) for t in self._alias_sources.get(term, ()))
+        return any(self.evidence.known(t) for t in self._with_demonyms(term))
 
     def ref(self, sentence: Sentence) -> str:
         """How an explanation names the sentence: "4.1", or "DOC:4.1" over several articles."""
@@ -532,14 +534,13 @@ def _quantity_pairs(claim: str, text: str, checker: ClaimChecker):
         counted = _counted(claim, claimed, checker)
         same = [q for q, _ in stated_all if (q.value, q.high) == (claimed.value, claimed.high)
                 and compare_quantities(claimed, q) is Agreement.AGREE]
-        compared = None if claim_compares or compared_with(claim, claimed, claimed_all) \
-            else next((b for b in (compared_with(text, q, quantities) for q in same) if b), None)
-        if same and compared is not None and len(same) == 1 \
-                and compare_quantities(claimed, compared) is Agreement.DIFFER:
-            yield claimed, compared, Agreement.DIFFER
-            continue
         if same:
-            yield claimed, same[0], Agreement.AGREE
+            compared = None if claim_compares or len(same) > 1 or compared_with(claim, claimed, claimed_all) \
+                else compared_with(text, same[0], quantities)
+            if compared is not None and compare_quantities(claimed, compared) is Agreement.DIFFER:
+                yield claimed, compared, Agreement.DIFFER
+            else:
+                yield claimed, same[0], Agreement.AGREE
             continue
         aligned = [q for q, terms in stated_all if counted and terms
                    and (counted[0] in terms or terms[0] in counted)]

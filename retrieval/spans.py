@@ -164,7 +164,7 @@ def _quantity_candidates(text: str, question: Question, question_terms: set[str]
             fit = Fit.GOOD if quantity.is_measure or unit in ("percent", "%") else Fit.WEAK
         # The baseline of a comparison ("to 1.80 marks from above two marks") is not the
         # figure asked for, unless the question asks about the earlier one.
-        if not baseline_asked and compared_with(text, quantity, quantities):
+        if fit > Fit.WEAK and not baseline_asked and compared_with(text, quantity, quantities):
             fit = Fit.WEAK
         found.append(SpanCandidate(quantity.start, span_end, fit))
     return found
