@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from . import store
 from .build import build_corpus_and_index, trained_splitter
 from .claims import ClaimChecker, explain
@@ -143,6 +145,12 @@ class Engine:
         """The inputs of the found model for `question` (for `training/found.py`), or None
         when the question reaches no sentence."""
         return self._decide(self._parsed(_checked(question, "question")), DEFAULT_K).features
+
+    def ranking_features(self, question: str) -> tuple[tuple[int, ...], np.ndarray]:
+        """BM25's candidate sentences for `question` (positions) and their
+        `ranking.RANK_FEATURES` rows (for `training/ranker.py`)."""
+        candidates, features = self._ranker.features(self._parsed(_checked(question, "question")))
+        return tuple(c.position for c in candidates), features
 
     def span_choices(self, question: str) -> SpanChoices | None:
         """The span model's candidates for `question` (for `training/spans.py`), or None when

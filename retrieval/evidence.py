@@ -24,6 +24,7 @@ from .corpus import Corpus
 from .lexicon import synonyms
 from .models import Hit
 from .search import SentenceSearch, term_weight
+from .spans import Fit
 from .text import Tokenizer
 
 PREFIX = 4
@@ -55,8 +56,9 @@ class Candidate:
     """A candidate sentence for a question and the features it is ranked by: its BM25
     score, the BM25 scores of the sentences just before and after it in the same article,
     its coverage of the question (by prefix, and exactly), the share of the question's adjacent term pairs it holds,
-    whether it holds a thing of the question's answer type, the cosine `similarity` of its
-    sentence vector with the question's (0.0 without the semantic extra), and its final `score`."""
+    how well its best thing of the question's answer type fits (`answer_fit`, a `spans.Fit`; 0
+    for none), the cosine `similarity` of its sentence vector with the question's (0.0 without
+    the semantic extra), and its final `score`."""
 
     position: int
     bm25: float
@@ -65,9 +67,14 @@ class Candidate:
     coverage: float = 0.0
     exact_coverage: float = 0.0
     bigram_share: float = 0.0
-    type_match: bool = False
+    answer_fit: int = 0
     score: float = 0.0
     similarity: float = 0.0
+
+    @property
+    def type_match(self) -> bool:
+        """Whether it holds a thing of the question's answer type of at least good fit."""
+        return self.answer_fit >= Fit.GOOD
 
     def hit(self) -> Hit:
         return Hit(self.position, self.score)

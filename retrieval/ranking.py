@@ -2,16 +2,19 @@
 
 Score of a candidate sentence s for question q, over the top `ASK_CANDIDATES` BM25 hits:
     bm25(s)
-  + NEIGHBOUR * bm25(previous) + NEIGHBOUR_NEXT * bm25(next)   in the same article
-  + COVERAGE  * best * share of q's idf mass that s holds
-  + BIGRAM    * best * share of q's adjacent term pairs that s holds adjacent
-  + TYPE      * best * [s holds a thing of q's answer type and not only q's own words]
-where `best` is the top BM25 score, so the bonuses scale with the query. A term is held
-when the sentence has it, a term with the same first `evidence.PREFIX` letters ("ukrain" and
-"ukrainian") or a WordNet synonym ("exercis" for "drill"; `evidence.holds`). The weights
-were tuned on SQuAD v1.1 dev (benchmarks/squad_sentences.py:
-R@1/R@3 0.697/0.845 for BM25Okapi on the same tokens, 0.741/0.872 with them) and checked
-on the development questions.
+  + w_before * bm25(previous) + w_after * bm25(next)   in the same article
+  + best * w_coverage * share of q's idf mass that s holds
+  + best * w_bigram   * share of q's adjacent term pairs that s holds adjacent
+  + best * w_good[kind]   * [s holds a thing of q's answer type, of good fit or better]
+  + best * w_strong[kind] * [... of strong fit or better]   (`spans.Fit`)
+where `best` is the top BM25 score, so the bonuses scale with the query, and `kind` is the
+question's answer type (quantity, date, person, place; statements, reasons, names and scores
+share one weight). A term is held when the sentence has it, a term with the same first
+`evidence.PREFIX` letters ("ukrain" and "ukrainian") or a WordNet synonym ("exercis" for
+"drill"; `evidence.holds`). The weights `w` are learned by `training/ranker.py` (a
+conditional logit over each question's candidates, SQuAD v1.1 dev, cross-validated by
+article) and shipped in `data/ranker-model.json`; the answer type's weights differ by kind
+because a figure or a date in a sentence says more than a name does.
 
 Coverage weighs a term by max(idf, 0) + 1, not by BM25's idf
 (`search.shifted_weight`): Okapi's idf is zero or negative for a term in half the sentences
@@ -30,22 +33,57 @@ sentence (not found) are decided by the ranker itself.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Protocol
+
+import numpy as np
 
 from .corpus import Corpus
 from .evidence import ASK_CANDIDATES, Candidate, Evidence, coverage, loose_coverage, holds
 from .models import Hit
-from .question import Question
-from .spans import SpanExtractor
+from .question import AnswerType, Question
+from .spans import Fit, SpanExtractor
 
-NEIGHBOUR = 0.30
-NEIGHBOUR_NEXT = 0.15
-COVERAGE = 0.5
-TYPE = 0.3
-BIGRAM = 0.3
 SEMANTIC = 1.5
+_KINDS = {AnswerType.QUANTITY: 0, AnswerType.DATE: 1, AnswerType.PERSON: 2, AnswerType.PLACE: 3}
+_OTHER_KIND = 4
+RANK_FEATURES = ("bm25", "before", "after", "coverage", "bigram",
+                 *(f"{kind}:{fit}" for kind in ("quantity", "date", "person", "place", "other")
+                   for fit in ("good", "strong")))
+
+
+def _row(bm25: float, before: float, after: float, covered: float, bigram_share: float, answer_fit: int,
+         kind: int, best: float) -> list[float]:
+    row = [0.0] * len(RANK_FEATURES)
+    row[:5] = bm25 / best, before / best, after / best, covered, bigram_share
+    row[kind] = float(answer_fit >= Fit.GOOD)
+    row[kind + 1] = float(answer_fit >= Fit.STRONG)
+    return row
+
+
+def _kind_column(question: Question) -> int:
+    return 5 + 2 * _KINDS.get(question.answer_type, _OTHER_KIND)
+
+
+def rank_features(candidates: Sequence[Candidate], question: Question, best: float) -> np.ndarray:
+    """One row of `RANK_FEATURES` per candidate: its BM25 and its neighbours' over `best`,
+    its coverage and bigram share, and its answer fit in the columns of the question's kind."""
+    kind = _kind_column(question)
+    return np.array([_row(c.bm25, c.before, c.after, c.coverage, c.bigram_share, c.answer_fit, kind, best)
+                     for c in candidates]).reshape(len(candidates), len(RANK_FEATURES))
+
+
+@lru_cache(maxsize=1)
+def shipped_rank_weights() -> tuple[float, ...]:
+    """The weights of `RANK_FEATURES` that `training/ranker.py` wrote (bm25's is 1)."""
+    data = json.loads(resources.files("retrieval").joinpath("data", "ranker-model.json").read_text(encoding="utf-8"))
+    if tuple(data["names"]) != RANK_FEATURES:
+        raise ValueError("the ranker's features are not this factbot's; rerun training/ranker.py")
+    return tuple(map(float, data["weights"]))
 
 
 @dataclass(frozen=True)
@@ -116,25 +154,8 @@ class Ranker:
                 return Ranking(byline, True)
         if not hits:
             return Ranking((), False)
-        best = hits[0].score if hits[0].score > 0 else 1.0
         weights = self.evidence.weights(set(query))
-        bigrams = set(zip(query, query[1:]))
-        around = self.evidence.neighbour_scores(query, [h.position for h in hits])
-        ranked = []
-        for hit, (before, after) in zip(hits, around):
-            held = self.evidence.terms_of(hit.position)
-            covered = loose_coverage(weights, held)
-            shared_pairs = len(bigrams & held.pairs)
-            type_match = bool(TYPE) and self.spans.holds_answer_type(hit.position, question)
-            score = (hit.score + NEIGHBOUR * before + NEIGHBOUR_NEXT * after
-                     + COVERAGE * best * covered)
-            if BIGRAM and bigrams:
-                score += BIGRAM * best * shared_pairs / len(bigrams)
-            if type_match:
-                score += TYPE * best
-            bigram_share = shared_pairs / len(bigrams) if bigrams else 0.0
-            ranked.append(Candidate(hit.position, hit.score, before, after, covered, coverage(weights, held.terms),
-                                    bigram_share, type_match, score))
+        ranked = self._candidates(question, query, hits, weights, shipped_rank_weights())
         if self.similarity is not None:
             ranked = self._fused(question, ranked)
         ranked.sort(key=lambda c: (-c.score, c.position))
@@ -143,6 +164,40 @@ class Ranker:
         context = RankingContext(tuple(ranked), weights, frozenset(t for t in weights if holds(held, t)),
                                  frozenset(t for t in weights if self.evidence.known(t)), about_focus)
         return Ranking(tuple(ranked[:k]), None, context)
+
+    def features(self, question: Question) -> tuple[tuple[Candidate, ...], np.ndarray]:
+        """BM25's candidates for `question`, unscored, and their `rank_features` rows (for
+        `training/ranker.py`)."""
+        query = list(question.content_terms or question.terms)
+        hits = self.evidence.candidates(query, ASK_CANDIDATES)
+        ranked = self._candidates(question, query, hits, self.evidence.weights(set(query)), None)
+        best = hits[0].score if hits and hits[0].score > 0 else 1.0
+        return tuple(ranked), rank_features(ranked, question, best)
+
+    def _candidates(self, question: Question, query: list[str], hits: list[Hit], weights: dict[str, float],
+                    rank_weights: Sequence[float] | None) -> list[Candidate]:
+        """The candidates with their features, scored by `rank_weights` (0.0 when None)."""
+        best = hits[0].score if hits and hits[0].score > 0 else 1.0
+        kind = _kind_column(question)
+        if rank_weights is not None:
+            w_bm25, w_before, w_after, w_coverage, w_bigram = rank_weights[:5]
+            w_good, w_strong = rank_weights[kind:kind + 2]
+        bigrams = set(zip(query, query[1:]))
+        around = self.evidence.neighbour_scores(query, [h.position for h in hits])
+        ranked = []
+        for hit, (before, after) in zip(hits, around):
+            held = self.evidence.terms_of(hit.position)
+            covered = loose_coverage(weights, held)
+            bigram_share = len(bigrams & held.pairs) / len(bigrams) if bigrams else 0.0
+            answer_fit = self.spans.answer_fit(hit.position, question)
+            score = 0.0
+            if rank_weights is not None:  # `_row` . `rank_weights` times `best`, term by term
+                score = (w_bm25 * hit.score + w_before * before + w_after * after
+                         + best * (w_coverage * covered + w_bigram * bigram_share
+                                   + w_good * (answer_fit >= Fit.GOOD) + w_strong * (answer_fit >= Fit.STRONG)))
+            ranked.append(Candidate(hit.position, hit.score, before, after, covered, coverage(weights, held.terms),
+                                    bigram_share, answer_fit, score))
+        return ranked
 
     def _fused(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
         top = max(c.score for c in ranked)

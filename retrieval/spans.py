@@ -425,12 +425,13 @@ class SpanExtractor:
         own = question_terms.difference(*map(self.terms, question.alternatives))
         return tuple(c for c in found if not self.terms(text[c.start:c.end]) <= own)
 
-    def holds_answer_type(self, position: int, question: Question) -> bool:
-        """Whether the sentence holds a thing of the question's answer type that is not made
-        only of the question's own words."""
+    def answer_fit(self, position: int, question: Question) -> int:
+        """How well the sentence's best thing of the question's answer type fits it (a `Fit`,
+        0 when it holds none that is not made only of the question's own words, or the
+        question asks for no type)."""
         if question.answer_type is AnswerType.OTHER:
-            return False
-        return any(c.fit >= Fit.GOOD for c in self.candidates(position, question))
+            return 0
+        return max((int(c.fit) for c in self.candidates(position, question)), default=0)
 
     def extract(self, question: Question, positions: list[int]) -> Span | None:
         """The answer span from the cited sentences at `positions` (best first), or None

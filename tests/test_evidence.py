@@ -1,12 +1,15 @@
 """The evidence stage: candidates, weights, coverage (exact and by prefix), neighbours."""
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 
 from retrieval import Engine, Evidence
 from retrieval.evidence import Candidate, SentenceTerms, coverage, loose_coverage, holds
 from retrieval.question import analyse
-from retrieval.ranking import Ranker
+from retrieval.ranking import RANK_FEATURES, Ranker, shipped_rank_weights
 from retrieval.spans import SpanExtractor
 
 
@@ -88,3 +91,24 @@ def test_the_ranker_returns_each_candidate_with_its_features(bundled_engine):
     best = ranking.candidates[0]
     assert best.type_match and best.bm25 > 0 and 0 < best.coverage <= 1 and best.score > best.bm25
     assert [h.score for h in ranking.hits] == [c.score for c in ranking.candidates]
+
+
+def test_the_ranking_scores_the_training_features_with_the_shipped_weights(bundled_engine):
+    question = "How many troops has Russia sent to Belarus?"
+    positions, features = bundled_engine.ranking_features(question)
+    assert features.shape == (len(positions), len(RANK_FEATURES)) and len(positions) > 3
+    learned = dict(zip(positions, features @ shipped_rank_weights()))
+    cited = bundled_engine.ask(question, k=4).citations
+    positions_of = {s.sentence_id: s.position for s in bundled_engine.corpus.sentences}
+    scores = [(learned[positions_of[c.sentence_id]], c.score) for c in cited]
+    assert [a for a, _ in scores] == sorted((a for a, _ in scores), reverse=True)
+    (top, top_score), *rest = scores
+    assert all(a / top == pytest.approx(score / top_score, rel=1e-5) for a, score in rest)
+
+
+def test_the_shipped_ranker_weights_are_the_training_script_s_output_and_name_their_data():
+    data = json.loads(resources.files("retrieval").joinpath("data", "ranker-model.json").read_text("utf-8"))
+    assert data["script"] == "training/ranker.py" and "CC BY-SA 4.0" in data["trained_on"]["squad"]
+    assert tuple(data["names"]) == RANK_FEATURES
+    weights = dict(zip(RANK_FEATURES, shipped_rank_weights()))
+    assert weights["bm25"] == 1.0 and weights["coverage"] > 0

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.logistic import fit_binary, fit_softmax, folds_by_article, predict_binary, predict_softmax
+from training.logistic import (fit_binary, fit_conditional, fit_softmax, folds_by_article, predict_binary,
+                               predict_softmax)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,6 +37,22 @@ def test_softmax_fit_learns_three_classes():
     p = predict_softmax(model, x)
     assert np.allclose(p.sum(axis=1), 1.0)
     assert (p.argmax(axis=1) == classes).mean() > 0.9
+
+
+def test_conditional_fit_ranks_each_groups_right_item_first_and_repeats_bit_for_bit():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(600, 3))
+    group = np.repeat(np.arange(60), 10)
+    utility = 2 * x[:, 0] - x[:, 2]
+    right = np.array([g * 10 + int(np.argmax(utility[g * 10:(g + 1) * 10])) for g in range(60)])
+    targets = np.zeros(600)
+    targets[right] = 1.0
+    model = fit_conditional(x, targets, group, l2=1.0)
+    mean, scale, w = model
+    scores = ((x - mean) / scale) @ w
+    assert (scores.reshape(60, 10).argmax(axis=1) + np.arange(60) * 10 == right).mean() > 0.9
+    assert w[0] > 0 > w[2] and abs(w[1]) < w[0]
+    assert all(np.array_equal(a, b) for a, b in zip(model, fit_conditional(x, targets, group, l2=1.0)))
 
 
 def test_folds_keep_an_article_together():

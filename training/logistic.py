@@ -1,6 +1,7 @@
-"""Logistic regression for the shipped models, in numpy alone: binary and multinomial, L2
-penalised, fitted by Newton's method on standardised features, so the same data gives the
-same weights on any machine; and folds that keep each article's items together."""
+"""Logistic regression for the shipped models, in numpy alone: binary, multinomial and
+conditional (a softmax over each group's items), L2 penalised, fitted by Newton's method on
+standardised features, so the same data gives the same weights on any machine; and folds
+that keep each article's items together."""
 from __future__ import annotations
 
 import json
@@ -74,6 +75,44 @@ def predict_softmax(model, x: np.ndarray) -> np.ndarray:
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     return p / p.sum(axis=1, keepdims=True)
+
+
+def fit_conditional(x: np.ndarray, targets: np.ndarray, group: np.ndarray, l2: float):
+    """(mean, scale, weights) of an L2 conditional logit: within each group (one question's
+    candidates, numbered 0..G-1 in `group`) p(item) is the softmax of `weights` . standardised
+    x, fitted to `targets` (each group's summing to 1). Newton's method with step halving,
+    since the log-likelihood can overshoot on a full step from zero."""
+    mean, scale = standardise(x)
+    z = (x - mean) / scale
+    groups = int(group.max()) + 1
+    w = np.zeros(z.shape[1])
+
+    def probabilities(w):
+        s = z @ w
+        top = np.full(groups, -np.inf)
+        np.maximum.at(top, group, s)
+        e = np.exp(s - top[group])
+        total = np.bincount(group, weights=e, minlength=groups)
+        return s, e / total[group], np.log(total)[group] + top[group]
+
+    def loss(w):
+        s, _, log_total = probabilities(w)
+        return -(targets * (s - log_total)).sum() + 0.5 * l2 * w @ w
+
+    for _ in range(100):
+        _, p, _ = probabilities(w)
+        gradient = z.T @ (p - targets) + l2 * w
+        expected = np.zeros((groups, z.shape[1]))
+        np.add.at(expected, group, p[:, None] * z)
+        hessian = (z * p[:, None]).T @ z - expected.T @ expected + l2 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        current, size = loss(w), 1.0
+        while loss(w - size * step) > current and size > 1e-6:
+            size /= 2
+        w = w - size * step
+        if np.abs(size * step).max() < 1e-10:
+            break
+    return mean, scale, w
 
 
 def folds_by_article(docs: list[str], folds: int) -> np.ndarray:
