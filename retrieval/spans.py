@@ -441,12 +441,15 @@ class SpanExtractor:
         sentences = [self.corpus.sentences[p] for p in positions]
         best: tuple | None = None
         for rank, sentence in enumerate(sentences):
+            found = self.candidates(sentence.position, question)
+            if not found:
+                continue
             text = sentence.text
             words = [(t.start, self.terms(t.text)) for t in tokens(text)]
             if rank and not any(terms & topic for _, terms in words):
                 continue  # cited for its neighbours: nothing in it is what the question is about
             anchors = [start for start, terms in words if terms & question_terms]
-            for candidate in self.candidates(sentence.position, question):
+            for candidate in found:
                 distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
                 key = (candidate.fit >= Fit.GOOD, -rank, candidate.fit, -distance)
                 if best is None or key > best[0]:
