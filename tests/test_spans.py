@@ -235,3 +235,13 @@ def test_a_lower_citation_that_shares_no_word_with_the_question_gives_no_span():
     assert span_from(engine, "when will the troops leave", "Will they ever leave", "The president can stay") is None
     assert span_from(engine, "until when can the president stay in office", "Will they ever leave",
                      "The president can stay").text == "2035"
+
+
+def test_a_lower_citation_lends_only_a_thing_near_the_question_s_words():
+    page = ("Troops Arrive\n\nWill they ever leave?\n\nProtests challenged his grip on power in 2020 and he now "
+            "appears to be signaling that he would let Moscow station Russian troops in the country.\n\n"
+            "The troops arrived in January and could leave in March.\n")
+    engine = Engine.from_articles([article_from_text("leave", page)])
+    assert span_from(engine, "when will the troops leave", "Will they ever leave", "Protests challenged") is None
+    assert span_from(engine, "when will the troops leave", "Will they ever leave",
+                     "The troops arrived").text == "March"
