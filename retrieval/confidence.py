@@ -10,7 +10,7 @@ a probability with weights learned by `training/found.py` (logistic regression, 
 `data/found-model.json` with the data and licences it was trained on. The question is
 answered ("found") when the probability reaches the model's threshold and, for a question
 that asks for a thing of a kind (a figure, a date, a person, a place ...), a cited sentence
-gives one (`answers`): without it the sentences are related, not an answer.
+gives one of good fit (`answers`): without it the sentences are related, not an answer.
 
 `VerdictModel` does the same for claims over `claims.claim_features` (trained by
 `training/verdicts.py`, shipped as `data/verdict-model.json`): a probability for supported,
@@ -28,6 +28,7 @@ from typing import Mapping, Sequence
 
 from .evidence import Candidate
 from .question import AnswerType, Question
+from .spans import Fit
 
 FEATURE_NAMES = (
     "coverage", "exact_coverage", "best_coverage_top3", "coverage_lead", "bigram", "typed", "typed_top3",
@@ -74,7 +75,7 @@ def answer_features(question: Question, ranked: Sequence[Candidate], weights: Ma
         "number_missing": float(any(n not in top_text for n in _NUMBER.findall(question.text))),
         "top_is_question": float(top_text.rstrip(" \"'\u201d\u2019").endswith("?")),
         "span": float(span_fit is not None),
-        "span_fit": (span_fit or 0) / 4,
+        "span_fit": (span_fit or 0) / Fit.EXACT,
         "span_in_top": float(span_rank == 0),
         "typed_question": float(question.answer_type is not AnswerType.OTHER),
     }
@@ -105,9 +106,11 @@ class FoundModel:
 
     def answers(self, features: Mapping[str, float], probability: float) -> bool:
         """Whether a question with these features and this probability is answered: the
-        probability reaches the threshold, and a span of the asked kind was found unless the
-        question asks for none (a reason or a statement may be the whole sentence)."""
-        gives_kind = features["span"] > 0 or any(features[f"asks_{kind.value}"] for kind in WHOLE_SENTENCE_ANSWERS)
+        probability reaches the threshold, and a span of the asked kind, of good fit or better
+        (not, say, a share for "how much did they pay"), was found unless the question asks for
+        none (a reason or a statement may be the whole sentence)."""
+        gives_kind = (features["span_fit"] >= Fit.GOOD / Fit.EXACT
+                      or any(features[f"asks_{kind.value}"] for kind in WHOLE_SENTENCE_ANSWERS))
         return probability >= self.threshold and gives_kind
 
     @classmethod

@@ -40,10 +40,11 @@ _AMOUNT_NOUNS = (r"(price|prices|cost|costs|bid|offer|value|worth|fee|fees|salar
                  r"debt|debts|total|figure|tally|valuation|turnover|income|earnings|bail|grant|grants)")
 # What kind of figure a "how much" question wants: a share, or an amount of money.
 _PERCENT_WORDS = re.compile(r"%|\bper ?cent(?:age)?\b|\bpct\b|\bproportion\b")
-_MONEY_WORDS = re.compile(r"[$\u00a3\u20ac]|\b(?:price|prices|cost|costs|bid|offer|pay|paid|worth|fee|fees|salary|"
-                          r"wages?|"
+_MONEY_WORDS = re.compile(r"[$\u00a3\u20ac]|\b(?:price|prices|cost|costs|costing|bid|bids|"
+                          r"offer|offers|offered|offering|pay|pays|paying|paid|worth|fee|fees|salary|wages?|"
                           r"bill|fine|budget|revenues?|profits?|loss|losses|debts?|value|valuation|dollars|pounds|"
-                          r"euros|money|spend|spent|raise|raised|earn|earning|earnings)\b")
+                          r"euros|money|spend|spends|spending|spent|raise|raises|raising|raised|earn|earns|earned|"
+                          r"earning|earnings)\b")
 _WH_IS = r"(?:what|whats|what's|what is|what was|what are|what were)"
 _SPEECH = (r"(say|said|saying|says|tell|told|telling|think|thinks|thought|reckon|reckons|claim|claimed|claims|"
            r"call|warn|warned|warning|describe|described|argue|argued|mean|admit|admitted|reveal|revealed|"

@@ -4,11 +4,11 @@
 built from `PunktParameters` holding the shipped abbreviation list (`data/abbreviations.txt`),
 optionally refined by `PunktTrainer` on the corpus itself: the trainer's orthographic context
 and frequent sentence starters are kept (they decide whether "Gen. Smith" or "the U.S. The"
-ends a sentence), while of the abbreviations it guesses only short alphabetic ones are kept,
-so a rare word before a full stop is not mistaken for one. Two general corrections to
-Punkt: capitalised function words ("The", "But", "In" ...) count as sentence starters after
-an abbreviation, and a lower-case continuation after "?" or "!" ("'Why?' he asked.") stays
-in the sentence it continues.
+ends a sentence), while of the abbreviations it guesses only short alphabetic ones seen at least
+twice with their full stop are kept, so a rare word before a full stop is not mistaken for one.
+Two general corrections to Punkt: capitalised function words ("The", "But", "In" ...) count
+as sentence starters after an abbreviation, and a lower-case continuation after "?" or "!"
+("'Why?' he asked.") stays in the sentence it continues.
 """
 from __future__ import annotations
 
@@ -21,7 +21,15 @@ from nltk.tokenize.punkt import (_ORTHO_BEG_UC, _ORTHO_MID_LC, _ORTHO_UNK_LC, Pu
 from .lexicon import abbreviations, stopwords
 
 _LEARNED_ABBREVIATION_MAX = 3
+# Punkt takes a short word seen once, before a full stop, for an abbreviation: on one news
+# article it learned "lab", "too", "had", "set", "bid", ... and joined the sentences after them.
+_LEARNED_ABBREVIATION_SEEN = 2
 _ENDS_QUESTION_OR_EXCLAMATION = re.compile(r"[?!][\"'\u201d\u2019)\]]*$")
+
+
+def _times_stopped(word: str, text: str) -> int:
+    """How often `word` stands in `text` followed by a full stop (any case)."""
+    return len(re.findall(rf"(?<![^\W\d_]){re.escape(word)}\.", text, re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +56,7 @@ class SentenceSplitter:
         learned = {
             abbrev for abbrev in params.abbrev_types
             if len(abbrev) <= _LEARNED_ABBREVIATION_MAX and abbrev.replace(".", "").isalpha()
+            and _times_stopped(abbrev, text) >= _LEARNED_ABBREVIATION_SEEN
         }
         params.abbrev_types = set(shipped_abbreviations()) | learned
         # Punkt takes a capitalised word it has also seen in lower case for a sentence start,

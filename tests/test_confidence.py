@@ -10,6 +10,7 @@ from retrieval.claims import choose_verdict
 from retrieval.confidence import (FEATURE_NAMES, FoundModel, VerdictModel, shipped_found_model,
                                   shipped_verdict_model)
 from retrieval.corpus import article_from_text
+from retrieval.spans import Fit
 
 PAGE = """Ferry Line Reopens
 
@@ -90,13 +91,16 @@ def test_check_reports_the_verdict_model_s_confidence(engine):
     assert 0 <= check.confidence <= 1
 
 
-@pytest.mark.parametrize("kind, span, answered", [
-    ("quantity", 0.0, False), ("date", 0.0, False), ("person", 0.0, False), ("place", 0.0, False),
-    ("quantity", 1.0, True), ("other", 0.0, True), ("reason", 0.0, True), ("statement", 0.0, True),
+@pytest.mark.parametrize("kind, fit, answered", [
+    ("quantity", 0, False), ("date", 0, False), ("person", 0, False), ("place", 0, False),
+    ("quantity", Fit.WEAK, False), ("person", Fit.WEAK, False),
+    ("quantity", Fit.GOOD, True), ("date", Fit.STRONG, True),
+    ("other", 0, True), ("reason", 0, True), ("statement", 0, True),
 ])
-def test_a_question_asking_for_a_kind_of_thing_needs_one(kind, span, answered):
+def test_a_question_asking_for_a_kind_of_thing_needs_one_of_good_fit(kind, fit, answered):
     model = shipped_found_model()
-    features = {**{name: 0.0 for name in FEATURE_NAMES}, "span": span, f"asks_{kind}": 1.0}
+    features = {**{name: 0.0 for name in FEATURE_NAMES}, "span": float(fit > 0), "span_fit": fit / Fit.EXACT,
+                f"asks_{kind}": 1.0}
     assert model.answers(features, 0.99) is answered
     assert model.answers(features, model.threshold / 2) is False
 

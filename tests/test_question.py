@@ -68,6 +68,7 @@ def test_which_noun_said_asks_for_the_speaker():
 
 @pytest.mark.parametrize("question, wants", [
     ("whats the price of the stake", "money"), ("how much did they pay", "money"),
+    ("how much is the company offering for the stake?", "money"), ("how much are they paying", "money"),
     ("what % did the buyer get", "percent"), ("what percentage of shares is sold", "percent"),
     ("how many troops", None),
 ])

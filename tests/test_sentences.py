@@ -59,6 +59,19 @@ def test_trained_splitter_keeps_a_capitalised_word_after_an_abbreviation():
     ]
 
 
+def test_a_word_seen_once_before_a_full_stop_is_no_learned_abbreviation():
+    # Trained on one short article, Punkt takes "lab" (seen once, before a full stop) for an
+    # abbreviation and joins the two sentences around it.
+    other = ("The company said on Monday that its quarterly results would be published later this month, "
+             "according to people familiar with the plans, who asked not to be named. ")
+    quoted = '"We have overcome a fundamental limit," said the director of the photonics lab.'
+    writing = ("Writing in the journal Nature, the team showed how the laser was made from the same material, "
+               "which means the writing is on the wall for older designs.")
+    text = other * 3 + quoted + " " + writing + " " + other * 3
+    sentences = split(text, SentenceSplitter.trained_on(text))
+    assert quoted in sentences and writing in sentences
+
+
 def test_spans_are_offsets_into_the_whole_text_within_the_given_range():
     text = "Title line\n\nFirst one. Second one.\n\nLast paragraph here."
     start = text.index("First")
