@@ -454,9 +454,9 @@ class SpanExtractor:
             words = [(t.start, self.terms(t.text)) for t in tokens(text)]
             if rank and not any(terms & topic for _, terms in words):
                 continue  # cited for its neighbours: nothing in it is what the question is about
-            anchors = [start for start, terms in words if terms & question_terms]
-            anchor_words = [i for i, (_, terms) in enumerate(words) if terms & question_terms]
             starts = [start for start, _ in words]
+            anchor_words = [i for i, (_, terms) in enumerate(words) if terms & question_terms]
+            anchors = [starts[i] for i in anchor_words]
             for candidate in found:
                 distance = min((abs(a - candidate.start) for a in anchors), default=len(text))
                 at = bisect.bisect_right(starts, candidate.start) - 1
