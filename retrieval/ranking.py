@@ -65,6 +65,12 @@ def _row(bm25: float, before: float, after: float, covered: float, bigram_share:
     return row
 
 
+def _top_score(hits: Sequence[Hit]) -> float:
+    """The top BM25 score the bonuses scale with; 1.0 when it is not positive (on a tiny
+    article Okapi's idf can make every score zero or less)."""
+    return hits[0].score if hits and hits[0].score > 0 else 1.0
+
+
 def _kind_column(question: Question) -> int:
     return 5 + 2 * _KINDS.get(question.answer_type, _OTHER_KIND)
 
@@ -171,13 +177,12 @@ class Ranker:
         query = list(question.content_terms or question.terms)
         hits = self.evidence.candidates(query, ASK_CANDIDATES)
         ranked = self._candidates(question, query, hits, self.evidence.weights(set(query)), None)
-        best = hits[0].score if hits and hits[0].score > 0 else 1.0
-        return tuple(ranked), rank_features(ranked, question, best)
+        return tuple(ranked), rank_features(ranked, question, _top_score(hits))
 
     def _candidates(self, question: Question, query: list[str], hits: list[Hit], weights: dict[str, float],
                     rank_weights: Sequence[float] | None) -> list[Candidate]:
         """The candidates with their features, scored by `rank_weights` (0.0 when None)."""
-        best = hits[0].score if hits and hits[0].score > 0 else 1.0
+        best = _top_score(hits)
         kind = _kind_column(question)
         if rank_weights is not None:
             w_bm25, w_before, w_after, w_coverage, w_bigram = rank_weights[:5]

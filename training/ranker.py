@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.data import BENCHMARKS, QADoc, load_qa_docs  # noqa: E402
+from benchmarks.metrics import recall_metrics  # noqa: E402
 from retrieval import ArticleError, Engine, EngineConfig  # noqa: E402
 from retrieval.corpus import article_from_text  # noqa: E402
 from retrieval.ranking import RANK_FEATURES, shipped_rank_weights  # noqa: E402
@@ -57,14 +58,19 @@ def doc_rows(doc: QADoc) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return rows
 
 
-def recall(rows, weights: np.ndarray, ks=(1, 3)) -> list[float]:
-    """R@k over `rows` when candidates are ordered by features . weights (ties in BM25's order)."""
-    hits = np.zeros(len(ks))
+def ranks(rows, weights) -> list[int | None]:
+    """Each question's rank of its first right candidate when candidates are ordered by
+    features . weights (ties in BM25's order); None when none is right."""
+    found = []
     for _, features, right in rows:
-        if right.any():
-            order = np.argsort(-(features @ weights), kind="stable")
-            hits += [right[order[:k]].any() for k in ks]
-    return list(hits / max(len(rows), 1))
+        hits = np.flatnonzero(right[np.argsort(-(features @ weights), kind="stable")])
+        found.append(int(hits[0]) + 1 if len(hits) else None)
+    return found
+
+
+def recall(ranked: list[int | None]) -> tuple[float, float]:
+    scores = recall_metrics(ranked)
+    return scores["R@1"], scores["R@3"]
 
 
 def fitted(rows, l2: float) -> np.ndarray:
@@ -90,17 +96,18 @@ def main() -> int:
     with Pool(args.jobs) as pool:
         rows = [row for rows in pool.map(doc_rows, docs, chunksize=1) for row in rows]
     folds = folds_by_article([doc for doc, _, _ in rows], args.folds)
-    held_out = [0.0, 0.0]
+    held_out: list[int | None] = [None] * len(rows)
     for fold in range(args.folds):
         weights = fitted([r for r, f in zip(rows, folds) if f != fold], args.l2)
-        test = [r for r, f in zip(rows, folds) if f == fold]
-        held_out = [a + b * len(test) for a, b in zip(held_out, recall(test, weights))]
+        test = [i for i, f in enumerate(folds) if f == fold]
+        for i, rank in zip(test, ranks([rows[i] for i in test], weights)):
+            held_out[i] = rank
     bm25_alone = np.eye(len(RANK_FEATURES))[BM25]
     print(f"{len(rows)} questions from {len(docs)} articles (cross-validated by article, {args.folds} folds)")
     print("                          R@1     R@3")
-    print("  BM25 alone              %.4f  %.4f" % tuple(recall(rows, bm25_alone)))
-    print("  weights shipped now     %.4f  %.4f" % tuple(recall(rows, shipped_rank_weights())))
-    print("  learned, held out       %.4f  %.4f" % tuple(v / len(rows) for v in held_out))
+    print("  BM25 alone              %.4f  %.4f" % recall(ranks(rows, bm25_alone)))
+    print("  weights shipped now     %.4f  %.4f" % recall(ranks(rows, shipped_rank_weights())))
+    print("  learned, held out       %.4f  %.4f" % recall(held_out))
     weights = fitted(rows, args.l2)
     for name, w in zip(RANK_FEATURES, weights):
         print(f"  {name:16} {w:+.4f}")
